@@ -1,0 +1,142 @@
+// The only module that reads process.env. Defaults → environment → CLI flags, validated once and frozen.
+import { parseAllowedHosts, type AllowedHosts } from './domain/address-policy.js';
+
+/** Validated, immutable runtime configuration. */
+export interface Config {
+  readonly port: number;
+  readonly host: string;
+  readonly databaseUrl: string;
+  /** The site administrator's token, when given in the environment (otherwise generated and stored). */
+  readonly adminToken: string | null;
+  readonly publicUrl: string;
+  readonly allowedHosts: AllowedHosts;
+  readonly deliveryTimeoutMs: number;
+  /** 32-byte key that encrypts hook secrets; null means "load or generate the stored one". */
+  readonly secretKey: Buffer | null;
+  readonly deliveryRetentionDays: number;
+  readonly deliveryConcurrency: number;
+  /** Largest accepted API request body, in bytes (the event-ingest route has its own 25 MB cap). */
+  readonly bodyLimitBytes: number;
+  /** Hooks allowed per event per repository or organization (GitHub.com: 20, GHES: 250). */
+  readonly maxHooksPerEvent: number;
+  readonly runWorker: boolean;
+  readonly dataDir: string;
+}
+
+/** Thrown with every invalid setting listed, so one start reports all of them. */
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration:\n  - ${problems.join('\n  - ')}`);
+  }
+}
+
+type Source = Record<string, string | undefined>;
+
+/** Maps CLI flags onto their environment names; flags win over the environment. */
+const FLAG_TO_ENV: Record<string, string> = {
+  '--port': 'PORT',
+  '--host': 'HOST',
+  '--database-url': 'HOOKLINE_DATABASE_URL',
+  '--public-url': 'HOOKLINE_PUBLIC_URL',
+  '--allowed-hosts': 'HOOKLINE_ALLOWED_HOSTS',
+  '--delivery-timeout-ms': 'HOOKLINE_DELIVERY_TIMEOUT_MS',
+  '--delivery-concurrency': 'HOOKLINE_DELIVERY_CONCURRENCY',
+  '--delivery-retention-days': 'HOOKLINE_DELIVERY_RETENTION_DAYS',
+};
+
+/** Parses `--name value` / `--name=value` flags into environment-style keys. Unknown flags are errors. */
+export function flagsToEnv(flags: string[]): { env: Source; rest: string[] } {
+  const env: Source = {};
+  const rest: string[] = [];
+  for (let i = 0; i < flags.length; i++) {
+    const arg = flags[i];
+    const [name, inline] = arg.split(/=(.*)/s, 2);
+    const key = FLAG_TO_ENV[name];
+    if (!key) {
+      rest.push(arg);
+      continue;
+    }
+    const value = inline ?? flags[++i];
+    if (value === undefined) throw new ConfigError([`${name} needs a value`]);
+    env[key] = value;
+  }
+  return { env, rest };
+}
+
+export function loadConfig(env: Source = process.env, overrides: Source = {}, extra: Partial<Config> = {}): Config {
+  const src: Source = { ...env, ...overrides };
+  const problems: string[] = [];
+
+  const int = (name: string, fallback: number, min: number, max: number): number => {
+    const raw = src[name];
+    if (raw === undefined || raw === '') return fallback;
+    if (!/^\d+$/.test(raw.trim()) || Number(raw) < min || Number(raw) > max) {
+      problems.push(`${name} must be a whole number from ${min} to ${max}, got "${raw}"`);
+      return fallback;
+    }
+    return Number(raw);
+  };
+
+  const port = int('PORT', 3000, 0, 65535);
+  const host = (src.HOST ?? '').trim() || '127.0.0.1';
+  const databaseUrl = (src.HOOKLINE_DATABASE_URL ?? '').trim() || 'sqlite:./data/hookline.db';
+  if (!/^(sqlite:.+|postgres(ql)?:\/\/.+)$/.test(databaseUrl)) {
+    problems.push(`HOOKLINE_DATABASE_URL must be sqlite:<path>, sqlite::memory: or postgres://…, got "${databaseUrl}"`);
+  }
+
+  const adminToken = src.HOOKLINE_ADMIN_TOKEN?.trim() || null;
+  if (adminToken !== null && adminToken.length < 16) {
+    problems.push('HOOKLINE_ADMIN_TOKEN must be at least 16 characters');
+  }
+
+  const urlHost = host.includes(':') ? `[${host}]` : host;
+  let publicUrl = (src.HOOKLINE_PUBLIC_URL ?? '').trim() || `http://${urlHost}:${port}`;
+  try {
+    const parsed = new URL(publicUrl);
+    if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new Error('scheme');
+    publicUrl = publicUrl.replace(/\/+$/, '');
+  } catch {
+    problems.push(`HOOKLINE_PUBLIC_URL must be an absolute http(s) URL, got "${publicUrl}"`);
+  }
+
+  let allowedHosts: AllowedHosts = parseAllowedHosts('external');
+  try {
+    allowedHosts = parseAllowedHosts(src.HOOKLINE_ALLOWED_HOSTS?.trim() || 'external');
+  } catch (err) {
+    problems.push(`HOOKLINE_ALLOWED_HOSTS: ${(err as Error).message}`);
+  }
+
+  let secretKey: Buffer | null = null;
+  const rawKey = src.HOOKLINE_SECRET_KEY?.trim();
+  if (rawKey) {
+    secretKey = decodeKey(rawKey);
+    if (!secretKey) problems.push('HOOKLINE_SECRET_KEY must be 32 bytes, as 64 hex characters or base64');
+  }
+
+  const config: Config = {
+    port,
+    host,
+    databaseUrl,
+    adminToken,
+    publicUrl,
+    allowedHosts,
+    deliveryTimeoutMs: int('HOOKLINE_DELIVERY_TIMEOUT_MS', 10_000, 1, 600_000),
+    secretKey,
+    deliveryRetentionDays: int('HOOKLINE_DELIVERY_RETENTION_DAYS', 7, 1, 3650),
+    deliveryConcurrency: int('HOOKLINE_DELIVERY_CONCURRENCY', 64, 1, 10_000),
+    bodyLimitBytes: int('HOOKLINE_BODY_LIMIT_BYTES', 1024 * 1024, 1024, 100 * 1024 * 1024),
+    maxHooksPerEvent: int('HOOKLINE_MAX_HOOKS_PER_EVENT', 20, 1, 10_000),
+    runWorker: true,
+    dataDir: (src.HOOKLINE_DATA_DIR ?? '').trim() || './data',
+    ...extra,
+  };
+  if (problems.length > 0) throw new ConfigError(problems);
+  return Object.freeze(config);
+}
+
+/** Accepts a 32-byte key as hex or base64; null when it is neither. */
+export function decodeKey(raw: string): Buffer | null {
+  if (/^[0-9a-fA-F]{64}$/.test(raw)) return Buffer.from(raw, 'hex');
+  const b = Buffer.from(raw, 'base64');
+  return b.length === 32 ? b : null;
+}

@@ -1,0 +1,26 @@
+// Route registration; each resource lives in its own file.
+import type { FastifyInstance } from 'fastify';
+import type { AccessService } from '../../services/access.js';
+import type { AccountService } from '../../services/accounts.js';
+import type { HookService } from '../../services/hooks.js';
+import type { Urls } from '../../services/shapes.js';
+import { registerAccountRoutes } from './accounts.js';
+import { registerHealthRoutes } from './health.js';
+import { registerHookRoutes, ORG_HOOKS, REPO_HOOKS } from './hooks.js';
+
+/** Everything route handlers need: services and the public URLs. */
+export interface RouteDeps {
+  services: {
+    access: AccessService;
+    accounts: AccountService;
+    hooks: HookService;
+  };
+  urls: Urls;
+}
+
+export async function registerRoutes(app: FastifyInstance, deps: RouteDeps): Promise<void> {
+  registerHealthRoutes(app);
+  registerAccountRoutes(app, deps);
+  registerHookRoutes(app, deps, REPO_HOOKS);
+  registerHookRoutes(app, deps, ORG_HOOKS);
+}

@@ -1,0 +1,105 @@
+// The delivery half of the storage port. The deliveries table is the queue: a pending row survives a
+// crash, workers claim rows with a lease, and every state change is conditional on holding the claim.
+import type { HookOwner, HookRecord } from '../domain/model.js';
+
+/** An accepted event; its payload is stored once and shared by all its deliveries. */
+export interface NewEvent {
+  guid: string;
+  event: string;
+  action: string | null;
+  repositoryId: number | null;
+  organizationId: number | null;
+  /** The serialized JSON payload, exactly the bytes a json hook receives. */
+  payload: string;
+  now: string;
+}
+
+/** Which hooks an event goes to: the active hooks of these owners that `accepts` keeps. */
+export interface FanOut {
+  owners: HookOwner[];
+  accepts(hook: HookRecord): boolean;
+  /** Also remember this event as the repository's latest push (for the test endpoint). */
+  rememberAsLatestPush?: boolean;
+}
+
+/** A claimed delivery, with everything needed to send it. */
+export interface ClaimedDelivery {
+  id: number;
+  guid: string;
+  event: string;
+  action: string | null;
+  redelivery: boolean;
+  eventId: number;
+  hook: HookRecord;
+}
+
+/** The outcome of one attempt, recorded with the request exactly as it was sent. */
+export interface DeliveryOutcome {
+  url: string;
+  status: string;
+  statusCode: number;
+  duration: number;
+  deliveredAt: string;
+  requestHeaders: Record<string, string>;
+  responseHeaders: Record<string, string> | null;
+  responseBody: string | null;
+}
+
+/** A completed delivery as listed (GitHub's `hook-delivery-item`). */
+export interface DeliverySummary {
+  id: number;
+  guid: string;
+  deliveredAt: string;
+  redelivery: boolean;
+  duration: number;
+  status: string;
+  statusCode: number;
+  event: string;
+  action: string | null;
+  repositoryId: number | null;
+  url: string;
+}
+
+/** One delivery with request and response (GitHub's `hook-delivery`). */
+export interface DeliveryDetail extends DeliverySummary {
+  requestHeaders: Record<string, string>;
+  payload: string;
+  responseHeaders: Record<string, string> | null;
+  responseBody: string | null;
+}
+
+export interface DeliveryQuery {
+  hookId: number;
+  limit: number;
+  /** Keyset position: rows older than (`before`) or newer than (`after`) this delivery id. */
+  before?: number;
+  after?: number;
+  /** `success`: status code 200–399; `failure`: anything else. */
+  status?: 'success' | 'failure';
+  redelivery?: boolean;
+}
+
+export interface DeliveryStore {
+  /** Stores the event and one pending delivery per selected hook in one transaction. */
+  acceptEvent(event: NewEvent, fanOut: FanOut, dueAt: number): Promise<{ eventId: number; deliveries: number }>;
+  /** The latest push accepted for a repository, if any. */
+  findLatestPush(repositoryId: number): Promise<{ payload: string; action: string | null } | null>;
+  /** Queues a new attempt of a stored delivery (same event, same GUID), flagged as a redelivery. */
+  insertRedelivery(hookId: number, deliveryId: number, now: string, dueAt: number): Promise<number | null>;
+
+  /** Leases up to `limit` due deliveries to `worker` until `leaseUntil`. */
+  claimDue(worker: string, now: number, leaseUntil: number, limit: number): Promise<ClaimedDelivery[]>;
+  /** Event payloads by event id, for a batch of claimed deliveries. */
+  loadPayloads(eventIds: number[]): Promise<Map<number, string>>;
+  /** Records the outcome if `worker` still holds the lease; false means a newer claim owns the row. */
+  completeDelivery(id: number, worker: string, outcome: DeliveryOutcome): Promise<boolean>;
+  /** Gives back the pending rows `worker` holds (on shutdown), so others can claim them at once. */
+  releaseClaims(worker: string): Promise<number>;
+  /** When the next pending delivery becomes claimable (ms since epoch), or null when none is pending. */
+  nextDueAt(): Promise<number | null>;
+
+  listDeliveries(query: DeliveryQuery): Promise<DeliverySummary[]>;
+  findDelivery(hookId: number, id: number): Promise<DeliveryDetail | null>;
+  /** Deletes completed deliveries created before `before` and events no longer referenced. */
+  pruneDeliveries(before: string): Promise<number>;
+}

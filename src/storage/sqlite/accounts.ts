@@ -1,0 +1,136 @@
+// Accounts, tokens, memberships, repositories and collaborators on SQLite.
+import type { Database } from 'better-sqlite3';
+import type { Account, OrgRole, RepoPermission, Repository } from '../../domain/model.js';
+import { Conflict, type AccountStore } from '../store.js';
+
+interface AccountRow {
+  id: number; login: string; type: 'User' | 'Organization'; email: string | null; name: string | null;
+  site_admin: number; created_at: string; updated_at: string;
+}
+
+interface RepoRow {
+  id: number; owner_id: number; name: string; private: number; description: string | null;
+  created_at: string; updated_at: string; pushed_at: string | null;
+}
+
+export function toAccount(r: AccountRow): Account {
+  return {
+    id: r.id, login: r.login, type: r.type, email: r.email, name: r.name, siteAdmin: r.site_admin === 1,
+    createdAt: r.created_at, updatedAt: r.updated_at,
+  };
+}
+
+function isUniqueViolation(err: unknown): boolean {
+  return (err as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE' ||
+    (err as { code?: string }).code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
+}
+
+export function sqliteAccounts(db: Database): AccountStore {
+  const accountById = db.prepare('SELECT * FROM accounts WHERE id = ?');
+  const accountByLogin = db.prepare('SELECT * FROM accounts WHERE login_lower = ?');
+  const repoById = db.prepare('SELECT * FROM repositories WHERE id = ?');
+
+  const account = (id: number): Account | null => {
+    const row = accountById.get(id) as AccountRow | undefined;
+    return row ? toAccount(row) : null;
+  };
+  const repository = (row: RepoRow | undefined): Repository | null => {
+    if (!row) return null;
+    const owner = account(row.owner_id);
+    if (!owner) return null;
+    return {
+      id: row.id, owner, name: row.name, private: row.private === 1, description: row.description,
+      createdAt: row.created_at, updatedAt: row.updated_at, pushedAt: row.pushed_at,
+    };
+  };
+
+  return {
+    async getSetting(key) {
+      return (db.prepare('SELECT value FROM settings WHERE key = ?').pluck().get(key) as string | undefined) ?? null;
+    },
+    async putSettingIfAbsent(key, value) {
+      db.prepare('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO NOTHING').run(key, value);
+      return db.prepare('SELECT value FROM settings WHERE key = ?').pluck().get(key) as string;
+    },
+
+    async insertAccount(a) {
+      try {
+        const info = db
+          .prepare(`INSERT INTO accounts (login, login_lower, type, email, name, site_admin, created_at, updated_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)`)
+          .run(a.login, a.login.toLowerCase(), a.type, a.email, a.name, a.siteAdmin ? 1 : 0, a.now, a.now);
+        return account(Number(info.lastInsertRowid))!;
+      } catch (err) {
+        if (isUniqueViolation(err)) throw new Conflict(`login ${a.login} is taken`);
+        throw err;
+      }
+    },
+    async findAccountByLogin(login) {
+      const row = accountByLogin.get(login.toLowerCase()) as AccountRow | undefined;
+      return row ? toAccount(row) : null;
+    },
+    async findAccountById(id) {
+      return account(id);
+    },
+
+    async insertToken(t) {
+      const info = db
+        .prepare('INSERT INTO tokens (user_id, token_hash, scopes, note, created_at) VALUES (?, ?, ?, ?, ?)')
+        .run(t.userId, t.tokenHash, JSON.stringify(t.scopes), t.note, t.now);
+      return { id: Number(info.lastInsertRowid), userId: t.userId, scopes: t.scopes, note: t.note, createdAt: t.now };
+    },
+    async findTokenByHash(hash) {
+      const row = db.prepare('SELECT * FROM tokens WHERE token_hash = ?').get(hash) as
+        | { id: number; user_id: number; scopes: string; note: string | null; created_at: string }
+        | undefined;
+      if (!row) return null;
+      const user = account(row.user_id);
+      if (!user) return null;
+      return {
+        token: { id: row.id, userId: row.user_id, scopes: JSON.parse(row.scopes), note: row.note, createdAt: row.created_at },
+        user,
+      };
+    },
+
+    async setOrgMembership(orgId, userId, role) {
+      db.prepare(`INSERT INTO org_members (org_id, user_id, role) VALUES (?, ?, ?)
+                  ON CONFLICT (org_id, user_id) DO UPDATE SET role = excluded.role`).run(orgId, userId, role);
+    },
+    async findOrgRole(orgId, userId) {
+      const role = db.prepare('SELECT role FROM org_members WHERE org_id = ? AND user_id = ?').pluck().get(orgId, userId);
+      return (role as OrgRole | undefined) ?? null;
+    },
+
+    async insertRepository(r) {
+      try {
+        const info = db
+          .prepare(`INSERT INTO repositories (owner_id, name, name_lower, private, description, created_at, updated_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?)`)
+          .run(r.ownerId, r.name, r.name.toLowerCase(), r.private ? 1 : 0, r.description, r.now, r.now);
+        return repository(repoById.get(Number(info.lastInsertRowid)) as RepoRow)!;
+      } catch (err) {
+        if (isUniqueViolation(err)) throw new Conflict(`repository ${r.name} exists`);
+        throw err;
+      }
+    },
+    async findRepository(ownerLogin, name) {
+      const row = db
+        .prepare(`SELECT r.* FROM repositories r JOIN accounts a ON a.id = r.owner_id
+                  WHERE a.login_lower = ? AND r.name_lower = ?`)
+        .get(ownerLogin.toLowerCase(), name.toLowerCase()) as RepoRow | undefined;
+      return repository(row);
+    },
+    async findRepositoryById(id) {
+      return repository(repoById.get(id) as RepoRow | undefined);
+    },
+    async setCollaborator(repoId, userId, permission) {
+      db.prepare(`INSERT INTO collaborators (repo_id, user_id, permission) VALUES (?, ?, ?)
+                  ON CONFLICT (repo_id, user_id) DO UPDATE SET permission = excluded.permission`)
+        .run(repoId, userId, permission);
+    },
+    async findCollaboratorPermission(repoId, userId) {
+      const p = db.prepare('SELECT permission FROM collaborators WHERE repo_id = ? AND user_id = ?').pluck().get(repoId, userId);
+      return (p as RepoPermission | undefined) ?? null;
+    },
+  };
+}

@@ -1,0 +1,98 @@
+// Hooks on SQLite. Inserts and updates run their sibling checks inside an IMMEDIATE transaction.
+import type { Database } from 'better-sqlite3';
+import type { HookDraft, HookOwner, HookRecord } from '../../domain/model.js';
+import type { HookStore } from '../store.js';
+
+/** A hooks row as SQLite returns it. */
+export interface HookRow {
+  id: number; owner_type: 'repository' | 'organization'; owner_id: number; name: string; active: number;
+  events: string; url: string; content_type: 'json' | 'form'; insecure_ssl: '0' | '1'; secret: string | null;
+  username: string | null; password: string | null; last_code: number | null; last_status: string | null;
+  last_message: string | null; created_at: string; updated_at: string;
+}
+
+export function toHook(r: HookRow): HookRecord {
+  return {
+    id: r.id,
+    owner: { type: r.owner_type, id: r.owner_id },
+    name: r.name,
+    active: r.active === 1,
+    events: JSON.parse(r.events),
+    config: {
+      url: r.url, contentType: r.content_type, insecureSsl: r.insecure_ssl, secret: r.secret,
+      username: r.username, password: r.password,
+    },
+    lastResponse: { code: r.last_code, status: r.last_status, message: r.last_message },
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+  };
+}
+
+function draftParams(d: HookDraft) {
+  return {
+    name: d.name, active: d.active ? 1 : 0, events: JSON.stringify(d.events), url: d.config.url,
+    content_type: d.config.contentType, insecure_ssl: d.config.insecureSsl, secret: d.config.secret,
+    username: d.config.username, password: d.config.password,
+  };
+}
+
+export function sqliteHooks(db: Database): HookStore {
+  const siblingsOf = db.prepare('SELECT * FROM hooks WHERE owner_type = ? AND owner_id = ? ORDER BY id');
+  const byId = db.prepare('SELECT * FROM hooks WHERE owner_type = ? AND owner_id = ? AND id = ?');
+  const siblings = (owner: HookOwner) => (siblingsOf.all(owner.type, owner.id) as HookRow[]).map(toHook);
+  const find = (owner: HookOwner, id: number) => {
+    const row = byId.get(owner.type, owner.id, id) as HookRow | undefined;
+    return row ? toHook(row) : null;
+  };
+
+  return {
+    async listHooks(owner, offset, limit) {
+      const rows = db
+        .prepare('SELECT * FROM hooks WHERE owner_type = ? AND owner_id = ? ORDER BY id LIMIT ? OFFSET ?')
+        .all(owner.type, owner.id, limit, offset) as HookRow[];
+      const total = db
+        .prepare('SELECT count(*) FROM hooks WHERE owner_type = ? AND owner_id = ?')
+        .pluck()
+        .get(owner.type, owner.id) as number;
+      return { hooks: rows.map(toHook), total };
+    },
+    async findHook(owner, id) {
+      return find(owner, id);
+    },
+    async insertHook(owner, draft, now, check) {
+      return db.transaction(() => {
+        check(siblings(owner));
+        const info = db
+          .prepare(`INSERT INTO hooks (owner_type, owner_id, name, active, events, url, content_type, insecure_ssl,
+                      secret, username, password, last_code, last_status, last_message, created_at, updated_at)
+                    VALUES (@owner_type, @owner_id, @name, @active, @events, @url, @content_type, @insecure_ssl,
+                      @secret, @username, @password, NULL, 'unused', NULL, @now, @now)`)
+          .run({ owner_type: owner.type, owner_id: owner.id, now, ...draftParams(draft) });
+        return find(owner, Number(info.lastInsertRowid))!;
+      }).immediate();
+    },
+    async updateHook(owner, id, now, change) {
+      return db.transaction(() => {
+        const current = find(owner, id);
+        if (!current) return null;
+        const draft = change(current, siblings(owner).filter((h) => h.id !== id));
+        db.prepare(`UPDATE hooks SET name = @name, active = @active, events = @events, url = @url,
+                      content_type = @content_type, insecure_ssl = @insecure_ssl, secret = @secret,
+                      username = @username, password = @password, updated_at = @now
+                    WHERE id = @id`).run({ id, now, ...draftParams(draft) });
+        return find(owner, id);
+      }).immediate();
+    },
+    async deleteHook(owner, id) {
+      return db.transaction(() => {
+        const info = db.prepare('DELETE FROM hooks WHERE owner_type = ? AND owner_id = ? AND id = ?').run(owner.type, owner.id, id);
+        if (info.changes > 0) db.prepare("DELETE FROM deliveries WHERE hook_id = ?").run(id);
+        return info.changes > 0;
+      }).immediate();
+    },
+    async setLastResponse(hookId, r) {
+      db.prepare('UPDATE hooks SET last_code = ?, last_status = ?, last_message = ? WHERE id = ?')
+        .run(r.code, r.status, r.message, hookId);
+    },
+  };
+}

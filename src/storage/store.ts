@@ -1,0 +1,82 @@
+// The storage port: operations named after what Hookline does, not generic CRUD. Adapters (sqlite/,
+// postgres/) implement it; one contract suite runs against every adapter.
+import type {
+  Account, AccountType, HookDraft, HookOwner, HookRecord, LastResponse, OrgRole, RepoPermission, Repository,
+  TokenRecord,
+} from '../domain/model.js';
+import type { DeliveryStore } from './delivery-store.js';
+
+/** Thrown by adapters when a unique name is taken; services turn it into a 422. */
+export class Conflict extends Error {}
+
+export interface NewAccount {
+  login: string;
+  type: AccountType;
+  email: string | null;
+  name: string | null;
+  siteAdmin: boolean;
+  now: string;
+}
+
+export interface NewRepository {
+  ownerId: number;
+  name: string;
+  private: boolean;
+  description: string | null;
+  now: string;
+}
+
+/** Checks a draft against the owner's other hooks inside the write transaction; throws to abort. */
+export type SiblingCheck = (siblings: HookRecord[]) => void;
+
+export interface AccountStore {
+  /** Stores `value` under `key` unless a value is there already; returns the value that is stored. */
+  putSettingIfAbsent(key: string, value: string): Promise<string>;
+  getSetting(key: string): Promise<string | null>;
+
+  insertAccount(account: NewAccount): Promise<Account>;
+  findAccountByLogin(login: string): Promise<Account | null>;
+  findAccountById(id: number): Promise<Account | null>;
+
+  insertToken(token: { userId: number; tokenHash: string; scopes: string[]; note: string | null; now: string }): Promise<TokenRecord>;
+  findTokenByHash(tokenHash: string): Promise<{ token: TokenRecord; user: Account } | null>;
+
+  setOrgMembership(orgId: number, userId: number, role: OrgRole): Promise<void>;
+  findOrgRole(orgId: number, userId: number): Promise<OrgRole | null>;
+
+  insertRepository(repo: NewRepository): Promise<Repository>;
+  findRepository(ownerLogin: string, name: string): Promise<Repository | null>;
+  findRepositoryById(id: number): Promise<Repository | null>;
+  setCollaborator(repoId: number, userId: number, permission: RepoPermission): Promise<void>;
+  findCollaboratorPermission(repoId: number, userId: number): Promise<RepoPermission | null>;
+}
+
+export interface HookStore {
+  /** One page of an owner's hooks, oldest first, with the owner's total for pagination links. */
+  listHooks(owner: HookOwner, offset: number, limit: number): Promise<{ hooks: HookRecord[]; total: number }>;
+  findHook(owner: HookOwner, id: number): Promise<HookRecord | null>;
+  /** Inserts after `check` accepts the owner's existing hooks, atomically with respect to other writers. */
+  insertHook(owner: HookOwner, draft: HookDraft, now: string, check: SiblingCheck): Promise<HookRecord>;
+  /** Read-modify-write of one hook; `change` sees the current hook and its siblings. Null if the hook is gone. */
+  updateHook(
+    owner: HookOwner,
+    id: number,
+    now: string,
+    change: (current: HookRecord, siblings: HookRecord[]) => HookDraft,
+  ): Promise<HookRecord | null>;
+  deleteHook(owner: HookOwner, id: number): Promise<boolean>;
+  /** Records the outcome of the hook's latest delivery (GitHub's `last_response`). */
+  setLastResponse(hookId: number, response: LastResponse): Promise<void>;
+}
+
+/** What differs between engines, declared instead of tested for in services. */
+export interface StoreCapabilities {
+  /** Several processes may share the database (PostgreSQL), so wake-ups must cross processes. */
+  readonly multiProcess: boolean;
+}
+
+export interface Store extends AccountStore, HookStore, DeliveryStore {
+  readonly capabilities: StoreCapabilities;
+  migrate(): Promise<void>;
+  close(): Promise<void>;
+}
