@@ -1,11 +1,16 @@
 // Wires configuration, storage, services, the HTTP server and the delivery worker. Never listens.
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import type { Config } from './config.js';
+import { DeliveryPruner } from './delivery/pruner.js';
+import { createSender } from './delivery/send.js';
+import { DeliveryWorker } from './delivery/worker.js';
 import { systemClock, type Clock } from './domain/clock.js';
 import { buildServer } from './http/server.js';
 import { resolveSecretKey } from './secret-key.js';
 import { AccessService } from './services/access.js';
 import { AccountService } from './services/accounts.js';
+import { DeliveryService } from './services/deliveries.js';
+import { EventService, type DeliverySignal } from './services/events.js';
 import { HookService } from './services/hooks.js';
 import { createSecretBox } from './services/secret-box.js';
 import { urlsFor } from './services/shapes.js';
@@ -19,12 +24,15 @@ export interface AppOptions {
   logger?: FastifyBaseLogger | boolean;
 }
 
-/** A wired application: the HTTP server (not listening) and the pieces tests reach into. */
+/** A wired application: the HTTP server (not listening), the worker (if this process runs one), and the store. */
 export interface App {
   http: FastifyInstance;
+  worker: DeliveryWorker | null;
   store: Store;
   /** Set when this start generated the site administrator's token (print it once). */
   generatedAdminToken: string | null;
+  /** Starts the worker and the pruner (when the configuration runs a worker). */
+  start(): void;
   close(): Promise<void>;
 }
 
@@ -34,25 +42,50 @@ export async function buildApp(options: AppOptions): Promise<App> {
   const store = options.store ?? (await openStore(config.databaseUrl));
   const box = createSecretBox(resolveSecretKey(config));
   const urls = urlsFor(config.publicUrl);
+  const logger = typeof options.logger === 'object' ? options.logger : undefined;
+
+  const sender = createSender({ allowedHosts: config.allowedHosts, timeoutMs: config.deliveryTimeoutMs });
+  const open = (sealed: string | null) => (sealed === null ? null : box.open(sealed));
+  const worker = config.runWorker
+    ? new DeliveryWorker({
+        store, sender, clock, logger,
+        concurrency: config.deliveryConcurrency,
+        leaseMs: config.deliveryTimeoutMs + 30_000,
+        secretsOf: (hook) => ({ secret: open(hook.config.secret), username: open(hook.config.username), password: open(hook.config.password) }),
+      })
+    : null;
+  const pruner = config.runWorker ? new DeliveryPruner(store, clock, config.deliveryRetentionDays, logger) : null;
+  const signal: DeliverySignal = { notify: () => worker?.wake() };
 
   const access = new AccessService(store);
   const accounts = new AccountService(store, access, clock);
   const hooks = new HookService({ store, box, clock, allowedHosts: config.allowedHosts, maxHooksPerEvent: config.maxHooksPerEvent });
+  const events = new EventService(store, access, clock, urls, signal);
+  const deliveries = new DeliveryService(store, hooks, clock, signal);
+  hooks.onCreated((hook, scope, actor) => events.ping(scope, hook, actor));
   const { generatedToken } = await accounts.ensureSiteAdmin(config.adminToken);
 
   const http = buildServer({
     logger: options.logger ?? false,
     bodyLimitBytes: config.bodyLimitBytes,
-    services: { access, accounts, hooks },
+    services: { access, accounts, hooks, deliveries, events },
     urls,
   });
 
   return {
     http,
+    worker,
     store,
     generatedAdminToken: generatedToken,
+    start() {
+      worker?.start();
+      pruner?.start();
+    },
     async close() {
+      pruner?.stop();
       await http.close();
+      await worker?.stop();
+      await sender.close();
       await store.close();
     },
   };

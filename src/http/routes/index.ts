@@ -2,11 +2,15 @@
 import type { FastifyInstance } from 'fastify';
 import type { AccessService } from '../../services/access.js';
 import type { AccountService } from '../../services/accounts.js';
+import type { DeliveryService } from '../../services/deliveries.js';
+import type { EventService } from '../../services/events.js';
 import type { HookService } from '../../services/hooks.js';
 import type { Urls } from '../../services/shapes.js';
 import { registerAccountRoutes } from './accounts.js';
+import { registerDeliveryRoutes } from './deliveries.js';
 import { registerHealthRoutes } from './health.js';
 import { registerHookRoutes, ORG_HOOKS, REPO_HOOKS } from './hooks.js';
+import { registerIngestRoutes } from './ingest.js';
 
 /** Everything route handlers need: services and the public URLs. */
 export interface RouteDeps {
@@ -14,6 +18,8 @@ export interface RouteDeps {
     access: AccessService;
     accounts: AccountService;
     hooks: HookService;
+    deliveries: DeliveryService;
+    events: EventService;
   };
   urls: Urls;
 }
@@ -21,6 +27,9 @@ export interface RouteDeps {
 export async function registerRoutes(app: FastifyInstance, deps: RouteDeps): Promise<void> {
   registerHealthRoutes(app);
   registerAccountRoutes(app, deps);
-  registerHookRoutes(app, deps, REPO_HOOKS);
-  registerHookRoutes(app, deps, ORG_HOOKS);
+  registerIngestRoutes(app, deps);
+  for (const table of [REPO_HOOKS, ORG_HOOKS]) {
+    registerHookRoutes(app, deps, table);
+    registerDeliveryRoutes(app, deps, table);
+  }
 }

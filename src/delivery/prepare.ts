@@ -1,0 +1,53 @@
+// Pure: turns a claimed delivery into the exact bytes and headers to send. The body is built once and
+// the signatures are computed over those same bytes.
+import { sign } from '../domain/signature.js';
+import type { ClaimedDelivery } from '../storage/delivery-store.js';
+import { USER_AGENT } from './build-id.js';
+
+/** A request ready to send, and the headers as they will be recorded (credentials masked). */
+export interface PreparedRequest {
+  url: string;
+  body: Buffer;
+  headers: Record<string, string>;
+  recordedHeaders: Record<string, string>;
+  insecureSsl: boolean;
+}
+
+/** Plaintext secrets of the hook (decrypted by the caller). */
+export interface HookSecrets {
+  secret: string | null;
+  username: string | null;
+  password: string | null;
+}
+
+/** Encodes the payload as the hook's content type asks: raw JSON, or `payload=<urlencoded JSON>`. */
+export function encodeBody(payload: string, contentType: 'json' | 'form'): Buffer {
+  if (contentType === 'json') return Buffer.from(payload, 'utf8');
+  return Buffer.from(new URLSearchParams({ payload }).toString(), 'utf8');
+}
+
+export function prepare(d: ClaimedDelivery, payload: string, secrets: HookSecrets, body = encodeBody(payload, d.hook.config.contentType)): PreparedRequest {
+  const hook = d.hook;
+  const headers: Record<string, string> = {
+    Accept: '*/*',
+    'Content-Type': hook.config.contentType === 'json' ? 'application/json' : 'application/x-www-form-urlencoded',
+    'User-Agent': USER_AGENT,
+    'X-GitHub-Delivery': d.guid,
+    'X-GitHub-Event': d.event,
+    'X-GitHub-Hook-ID': String(hook.id),
+    'X-GitHub-Hook-Installation-Target-ID': String(hook.owner.id),
+    'X-GitHub-Hook-Installation-Target-Type': hook.owner.type,
+  };
+  if (secrets.secret !== null) {
+    const s = sign(body, secrets.secret);
+    headers['X-Hub-Signature'] = s.sha1;
+    headers['X-Hub-Signature-256'] = s.sha256;
+  }
+  const recordedHeaders = { ...headers };
+  if (secrets.username !== null || secrets.password !== null) {
+    const credentials = `${secrets.username ?? ''}:${secrets.password ?? ''}`;
+    headers.Authorization = `Basic ${Buffer.from(credentials, 'utf8').toString('base64')}`;
+    recordedHeaders.Authorization = 'Basic ********';
+  }
+  return { url: hook.config.url, body, headers, recordedHeaders, insecureSsl: hook.config.insecureSsl === '1' };
+}

@@ -1,0 +1,128 @@
+// Sends prepared requests with undici: keep-alive pools per origin, no redirects, a hard timeout, TLS
+// verified unless the hook opts out, and the dialled address checked against HOOKLINE_ALLOWED_HOSTS
+// after DNS resolution, so a name resolving to a refused address is never contacted.
+import { lookup as dnsLookup, type LookupAddress, type LookupOptions } from 'node:dns';
+import { isIP } from 'node:net';
+import { performance } from 'node:perf_hooks';
+import { Agent, request } from 'undici';
+import { refusedAddress, type AllowedHosts } from '../domain/address-policy.js';
+import type { PreparedRequest } from './prepare.js';
+
+/** Response bodies are recorded up to this many bytes; the rest is discarded. */
+export const RESPONSE_BODY_CAP = 64 * 1024;
+
+/** What one attempt produced, in GitHub's vocabulary. */
+export interface SendResult {
+  status: string;
+  statusCode: number;
+  duration: number;
+  responseHeaders: Record<string, string> | null;
+  responseBody: string | null;
+}
+
+class RefusedAddress extends Error {
+  readonly code = 'EHOOKLINE_REFUSED';
+}
+
+export interface Sender {
+  send(req: PreparedRequest): Promise<SendResult>;
+  close(): Promise<void>;
+}
+
+export function createSender(opts: { allowedHosts: AllowedHosts; timeoutMs: number; connectionsPerOrigin?: number }): Sender {
+  const policy = opts.allowedHosts;
+
+  /** DNS lookup that drops refused addresses and fails when none is left. */
+  const guardedLookup = (hostname: string, options: LookupOptions, callback: (...args: any[]) => void): void => {
+    dnsLookup(hostname, { ...options, all: true }, (err, addresses: LookupAddress[]) => {
+      if (err) return callback(err);
+      const allowed = addresses.filter((a) => refusedAddress(policy, a.address, hostname) === null);
+      if (allowed.length === 0) {
+        const first = addresses[0]?.address ?? hostname;
+        return callback(new RefusedAddress(`${first} is ${refusedAddress(policy, first, hostname)}, refused by HOOKLINE_ALLOWED_HOSTS`));
+      }
+      if (options.all) return callback(null, allowed);
+      callback(null, allowed[0].address, allowed[0].family);
+    });
+  };
+
+  const agentFor = (rejectUnauthorized: boolean) =>
+    new Agent({
+      connect: { lookup: guardedLookup as never, rejectUnauthorized, timeout: opts.timeoutMs },
+      connections: opts.connectionsPerOrigin ?? 128,
+      keepAliveTimeout: 30_000,
+      headersTimeout: opts.timeoutMs,
+      bodyTimeout: opts.timeoutMs,
+    });
+  const secure = agentFor(true);
+  const insecure = agentFor(false);
+
+  return {
+    async send(req) {
+      const started = performance.now();
+      const elapsed = () => Math.round((performance.now() - started) / 10) / 100;
+      try {
+        // Literal IP addresses never go through DNS lookup, so they are judged here.
+        const host = new URL(req.url).hostname.replace(/^\[|\]$/g, '');
+        if (isIP(host) && refusedAddress(policy, host) !== null) {
+          throw new RefusedAddress(`${host} is ${refusedAddress(policy, host)}, refused by HOOKLINE_ALLOWED_HOSTS`);
+        }
+        const res = await request(req.url, {
+          method: 'POST',
+          headers: req.headers,
+          body: req.body,
+          dispatcher: req.insecureSsl ? insecure : secure,
+          signal: AbortSignal.timeout(opts.timeoutMs),
+        });
+        const body = await readCapped(res.body);
+        const ok = res.statusCode >= 200 && res.statusCode < 300;
+        return {
+          status: ok ? 'OK' : `Invalid HTTP Response: ${res.statusCode}`,
+          statusCode: res.statusCode,
+          duration: elapsed(),
+          responseHeaders: flattenHeaders(res.headers),
+          responseBody: body,
+        };
+      } catch (err) {
+        return { ...describeFailure(err), duration: elapsed(), responseHeaders: null, responseBody: null };
+      }
+    },
+    async close() {
+      await Promise.all([secure.close(), insecure.close()]);
+    },
+  };
+}
+
+async function readCapped(body: AsyncIterable<Buffer> & { destroy(): void }): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of body) {
+    chunks.push(chunk);
+    size += chunk.length;
+    if (size >= RESPONSE_BODY_CAP) {
+      body.destroy(); // stop reading a huge (or endless) body; the connection is dropped
+      break;
+    }
+  }
+  return Buffer.concat(chunks).subarray(0, RESPONSE_BODY_CAP).toString('utf8');
+}
+
+function flattenHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(headers)) if (v !== undefined) out[k] = Array.isArray(v) ? v.join(', ') : v;
+  return out;
+}
+
+/** Maps transport errors onto GitHub's delivery status strings (and the codes its captures show). */
+export function describeFailure(err: unknown): { status: string; statusCode: number } {
+  const e = err as { code?: string; name?: string; message?: string; cause?: { code?: string; message?: string } };
+  const code = e.code ?? e.cause?.code ?? '';
+  if (code === 'EHOOKLINE_REFUSED') return { status: `failed to connect to host: ${e.message}`, statusCode: 502 };
+  if (e.name === 'TimeoutError' || e.name === 'AbortError' || /TIMEOUT/.test(code)) return { status: 'timed out', statusCode: 504 };
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN' || code === 'EAI_FAIL') return { status: 'failed to connect to host', statusCode: 502 };
+  if (/CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS_CERT/.test(code)) {
+    return { status: 'Peer certificate cannot be authenticated with given CA certificates', statusCode: 502 };
+  }
+  if (/^ERR_SSL|EPROTO/.test(code)) return { status: `SSL connect error`, statusCode: 502 };
+  return { status: 'failed to connect to network', statusCode: 502 };
+}
