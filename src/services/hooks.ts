@@ -7,7 +7,7 @@ import { normaliseEvents, ORGANIZATION_EVENTS, REPOSITORY_EVENTS } from '../doma
 import {
   checkContentType, checkDuplicate, checkEventNames, checkHookLimit, checkUrl, parseInsecureSsl,
 } from '../domain/hook-rules.js';
-import { isoSeconds, type HookDraft, type HookOwnerType, type HookRecord, type StoredHookConfig } from '../domain/model.js';
+import { isoSeconds, type Account, type HookDraft, type HookOwnerType, type HookRecord, type StoredHookConfig } from '../domain/model.js';
 import type { Store } from '../storage/store.js';
 import type { HookScope } from './access.js';
 import {
@@ -33,7 +33,7 @@ const HOOK_KINDS: Record<HookOwnerType, HookKind> = {
 };
 
 /** Called after a hook is created, so the delivery side can send the ping. */
-export type HookCreatedListener = (hook: HookRecord, scope: HookScope) => Promise<void>;
+export type HookCreatedListener = (hook: HookRecord, scope: HookScope, actor: Account) => Promise<void>;
 
 export interface HookServiceDeps {
   store: Store;
@@ -62,7 +62,7 @@ export class HookService {
     return hook;
   }
 
-  async create(scope: HookScope, body: unknown): Promise<HookRecord> {
+  async create(scope: HookScope, body: unknown, actor: Account): Promise<HookRecord> {
     const kind = HOOK_KINDS[scope.owner.type];
     const input = kind.create.check(body);
     const errors: FieldError[] = [];
@@ -77,7 +77,7 @@ export class HookService {
     const hook = await this.deps.store.insertHook(scope.owner, draft, this.now(), (siblings) =>
       this.checkSiblings(scope.owner.type, draft, siblings),
     );
-    for (const listener of this.createdListeners) await listener(hook, scope);
+    for (const listener of this.createdListeners) await listener(hook, scope, actor);
     return hook;
   }
 

@@ -11,7 +11,10 @@ import { idParam, type Params } from './params.js';
 export interface HookRouteTable {
   prefix: string;
   /** Docs anchors under https://docs.github.com/rest, by operation. */
-  docs: Record<'list' | 'create' | 'get' | 'update' | 'delete' | 'getConfig' | 'updateConfig', string>;
+  docs: Record<
+    'list' | 'create' | 'get' | 'update' | 'delete' | 'getConfig' | 'updateConfig' | 'listDeliveries' | 'getDelivery' | 'redeliver' | 'ping',
+    string
+  > & { test?: string };
   scopes(need: HookAccess): string[];
   resolve(deps: RouteDeps, request: FastifyRequest, need: HookAccess): Promise<HookScope>;
 }
@@ -26,6 +29,11 @@ export const REPO_HOOKS: HookRouteTable = {
     delete: 'repos/webhooks#delete-a-repository-webhook',
     getConfig: 'repos/webhooks#get-a-webhook-configuration-for-a-repository',
     updateConfig: 'repos/webhooks#update-a-webhook-configuration-for-a-repository',
+    listDeliveries: 'repos/webhooks#list-deliveries-for-a-repository-webhook',
+    getDelivery: 'repos/webhooks#get-a-delivery-for-a-repository-webhook',
+    redeliver: 'repos/webhooks#redeliver-a-delivery-for-a-repository-webhook',
+    ping: 'repos/webhooks#ping-a-repository-webhook',
+    test: 'repos/webhooks#test-the-push-repository-webhook',
   },
   scopes: (need) => [...REPO_HOOK_SCOPES[need], 'public_repo'].sort(),
   resolve: (deps, request, need) => {
@@ -44,6 +52,10 @@ export const ORG_HOOKS: HookRouteTable = {
     delete: 'orgs/webhooks#delete-an-organization-webhook',
     getConfig: 'orgs/webhooks#get-a-webhook-configuration-for-an-organization',
     updateConfig: 'orgs/webhooks#update-a-webhook-configuration-for-an-organization',
+    listDeliveries: 'orgs/webhooks#list-deliveries-for-an-organization-webhook',
+    getDelivery: 'orgs/webhooks#get-a-webhook-delivery-for-an-organization-webhook',
+    redeliver: 'orgs/webhooks#redeliver-a-delivery-for-an-organization-webhook',
+    ping: 'orgs/webhooks#ping-an-organization-webhook',
   },
   scopes: () => ORG_HOOK_SCOPES,
   resolve: (deps, request) => deps.services.access.orgHookScope(request.principal, (request.params as Params).org),
@@ -69,7 +81,7 @@ export function registerHookRoutes(app: FastifyInstance, deps: RouteDeps, table:
 
   app.post(table.prefix, { config: { docs: table.docs.create } }, async (request, reply) => {
     const scope = await scopeFor(request, reply, 'write');
-    const hook = await hooks.create(scope, request.body);
+    const hook = await hooks.create(scope, request.body, request.principal.user);
     const shape = hookShape(hook, scope.path, urls);
     return reply.code(201).header('Location', shape.url).send(shape);
   });
