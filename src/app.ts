@@ -28,11 +28,13 @@ export interface AppOptions {
 export interface App {
   http: FastifyInstance;
   worker: DeliveryWorker | null;
+  /** Deletes deliveries past the retention window (null when this process runs no worker). */
+  pruner: DeliveryPruner | null;
   store: Store;
   /** Set when this start generated the site administrator's token (print it once). */
   generatedAdminToken: string | null;
-  /** Starts the worker and the pruner (when the configuration runs a worker). */
-  start(): void;
+  /** Starts the worker, its cross-process wake-ups and the pruner (when the configuration runs a worker). */
+  start(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -72,17 +74,22 @@ export async function buildApp(options: AppOptions): Promise<App> {
     urls,
   });
 
+  let unlisten: () => Promise<void> = async () => undefined;
   return {
     http,
     worker,
+    pruner,
     store,
     generatedAdminToken: generatedToken,
-    start() {
-      worker?.start();
+    async start() {
+      if (!worker) return;
+      worker.start();
       pruner?.start();
+      if (store.capabilities.multiProcess) unlisten = await store.listenForDue(() => worker.wake());
     },
     async close() {
       pruner?.stop();
+      await unlisten();
       await http.close();
       await worker?.stop();
       await sender.close();

@@ -7,7 +7,7 @@ export async function runServe(config: Config, roles: { api: boolean }): Promise
   if (app.generatedAdminToken) {
     console.log(`\nHookline site administrator token (shown once, store it now):\n\n  ${app.generatedAdminToken}\n`);
   }
-  app.start();
+  await app.start();
   if (roles.api) {
     const address = await app.http.listen({ port: config.port, host: config.host });
     console.log(`hookline: API listening on ${address} (public URL ${config.publicUrl})`);

@@ -114,7 +114,7 @@ export class DeliveryWorker {
     try {
       const req = prepare(delivery, payload, this.opts.secretsOf(delivery.hook), body);
       const result = await sender.send(req);
-      const recorded = await store.completeDelivery(delivery.id, this.id, {
+      const outcome = {
         url: req.url,
         status: result.status,
         statusCode: result.statusCode,
@@ -123,11 +123,25 @@ export class DeliveryWorker {
         requestHeaders: req.recordedHeaders,
         responseHeaders: result.responseHeaders,
         responseBody: result.responseBody,
-      });
+      };
+      const recorded = await this.withRetries(() => store.completeDelivery(delivery.id, this.id, outcome));
       if (!recorded) logger?.warn({ delivery: delivery.id }, 'lease lost before the outcome was recorded');
     } catch (err) {
       // The lease expires and the row is claimed again: at-least-once, never lost.
       logger?.error({ err, delivery: delivery.id }, 'delivery could not be recorded; it will be retried');
+    }
+  }
+
+  /** Retries recording through a short database outage rather than sending the delivery again later. */
+  private async withRetries<T>(work: () => Promise<T>): Promise<T> {
+    const delays = [250, 500, 1000, 2000, 4000, 8000];
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await work();
+      } catch (err) {
+        if (attempt >= delays.length) throw err;
+        await new Promise((r) => setTimeout(r, delays[attempt]));
+      }
     }
   }
 

@@ -98,6 +98,12 @@ export interface DeliveryStore {
   /** When the next pending delivery becomes claimable (ms since epoch), or null when none is pending. */
   nextDueAt(): Promise<number | null>;
 
+  /**
+   * Calls `listener` when another process queues deliveries (PostgreSQL LISTEN/NOTIFY). Engines with a
+   * single process resolve to a no-op: the in-process wake-up is enough there. Returns an unsubscribe.
+   */
+  listenForDue(listener: () => void): Promise<() => Promise<void>>;
+
   listDeliveries(query: DeliveryQuery): Promise<DeliverySummary[]>;
   findDelivery(hookId: number, id: number): Promise<DeliveryDetail | null>;
   /** Deletes completed deliveries created before `before` and events no longer referenced. */

@@ -5,7 +5,8 @@ import { openSqliteStore } from './sqlite/index.js';
 export async function openStore(databaseUrl: string): Promise<Store> {
   if (databaseUrl.startsWith('sqlite:')) return openSqliteStore(databaseUrl);
   if (/^postgres(ql)?:\/\//.test(databaseUrl)) {
-    throw new Error('PostgreSQL is not supported yet (see issue 5); use sqlite:<path>');
+    const { openPostgresStore } = await import('./postgres/index.js');
+    return openPostgresStore(databaseUrl);
   }
   throw new Error(`unsupported database URL ${databaseUrl}`);
 }

@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { buildApp, type App } from '../../src/app.js';
 import { loadConfig, type Config } from '../../src/config.js';
 import type { Clock } from '../../src/domain/clock.js';
+import { testDatabase } from './database.js';
 
 export const ADMIN_TOKEN = 'hookline-test-admin-token-0123456789';
 
@@ -21,8 +22,9 @@ export interface TestApp extends App {
 }
 
 export async function testApp(env: Record<string, string> = {}, opts: { clock?: Clock; databaseUrl?: string } = {}): Promise<TestApp> {
+  const database = opts.databaseUrl ? { url: opts.databaseUrl, drop: async () => undefined } : testDatabase();
   const config = loadConfig({
-    HOOKLINE_DATABASE_URL: opts.databaseUrl ?? 'sqlite::memory:',
+    HOOKLINE_DATABASE_URL: database.url,
     HOOKLINE_ADMIN_TOKEN: ADMIN_TOKEN,
     HOOKLINE_SECRET_KEY: randomBytes(32).toString('hex'),
     HOOKLINE_PUBLIC_URL: 'http://hookline.test',
@@ -43,6 +45,10 @@ export async function testApp(env: Record<string, string> = {}, opts: { clock?: 
   };
   return {
     ...app,
+    async close() {
+      await app.close();
+      await database.drop();
+    },
     config,
     call,
     async user(login, scopes = ['repo']) {

@@ -120,6 +120,10 @@ export function sqliteDeliveries(db: Database): DeliveryStore {
       return v ?? null;
     },
 
+    async listenForDue() {
+      return async () => undefined;
+    },
+
     async listDeliveries(q) {
       const where = ['hook_id = @hookId', "state = 'done'"];
       if (q.before !== undefined) where.push('id < @before');

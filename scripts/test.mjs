@@ -1,0 +1,46 @@
+// `npm test`: type-check, run every suite on SQLite, then the API, delivery and compatibility suites
+// again on PostgreSQL when HOOKLINE_TEST_POSTGRES_URL is set (reported as skipped otherwise).
+// Ends with one plain summary line over both runs.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const files = (dir) => readdirSync(dir).filter((f) => f.endsWith('.test.ts')).map((f) => join(dir, f)).sort();
+const all = ['test/unit', 'test/contract', 'test/api', 'test/delivery', 'test/compat'].flatMap(files);
+const perEngine = ['test/api', 'test/delivery', 'test/compat'].flatMap(files);
+const totals = { passed: 0, failed: 0, skipped: 0 };
+let ok = true;
+
+function run(label, testFiles, env) {
+  console.log(`\n=== ${label} (${testFiles.length} files) ===`);
+  const tap = join(mkdtempSync(join(tmpdir(), 'hookline-test-')), 'report.tap');
+  const result = spawnSync(
+    process.execPath,
+    ['--import', 'tsx', '--test', '--test-concurrency=1',
+      '--test-reporter=spec', '--test-reporter-destination=stdout',
+      '--test-reporter=tap', `--test-reporter-destination=${tap}`, ...testFiles],
+    { stdio: 'inherit', env: { ...process.env, ...env } },
+  );
+  const report = readFileSync(tap, 'utf8');
+  const count = (name) => Number(new RegExp(`^# ${name} (\\d+)`, 'm').exec(report)?.[1] ?? 0);
+  totals.passed += count('pass');
+  totals.failed += count('fail') + count('cancelled');
+  totals.skipped += count('skipped');
+  if (result.status !== 0) ok = false;
+}
+
+const typecheck = spawnSync('npx', ['tsc', '-p', 'tsconfig.check.json'], { stdio: 'inherit' });
+if (typecheck.status !== 0) {
+  console.error('type-check failed');
+  process.exit(1);
+}
+
+run('SQLite', all, { HOOKLINE_TEST_ENGINE: 'sqlite' });
+if (process.env.HOOKLINE_TEST_POSTGRES_URL) {
+  run('PostgreSQL', perEngine, { HOOKLINE_TEST_ENGINE: 'postgres' });
+} else {
+  console.log(`\nPostgreSQL run of ${perEngine.length} suites skipped: set HOOKLINE_TEST_POSTGRES_URL to run them.`);
+}
+console.log(`\n${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped`);
+process.exit(ok && totals.failed === 0 ? 0 : 1);

@@ -1,0 +1,91 @@
+// A thin layer over a pg Pool: parameterised queries only, statement timeouts, transactions, transient
+// errors retried, and "the database is gone" turned into Unavailable (503) for the API.
+import pg from 'pg';
+import { Unavailable } from '../../domain/errors.js';
+
+/** What adapters query through: the pool, or a client inside a transaction. */
+export interface Queryable {
+  query<R extends pg.QueryResultRow = any>(sql: string, params?: unknown[]): Promise<pg.QueryResult<R>>;
+}
+
+const types = {
+  getTypeParser(oid: number, format?: 'text' | 'binary') {
+    // BIGINT ids and millisecond timestamps fit in a double; Hookline never needs more than 2^53.
+    if (oid === 20) return (v: string) => Number(v);
+    return pg.types.getTypeParser(oid, format);
+  },
+};
+
+/** Serialization failures and deadlocks: safe to run the transaction again. */
+const RETRYABLE = new Set(['40001', '40P01']);
+
+/** Connection-class failures: the database is restarting or unreachable. */
+export function isConnectionError(err: unknown): boolean {
+  const e = err as { code?: string; message?: string };
+  const code = e.code ?? '';
+  return (
+    ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', '57P01', '57P02', '57P03'].includes(code) ||
+    code.startsWith('08') ||
+    /Connection terminated|connection timeout|Client has encountered a connection error|not queryable/i.test(e.message ?? '')
+  );
+}
+
+export class Db implements Queryable {
+  readonly pool: pg.Pool;
+
+  constructor(readonly config: pg.PoolConfig) {
+    this.pool = new pg.Pool({
+      max: 10,
+      connectionTimeoutMillis: 5_000,
+      idleTimeoutMillis: 30_000,
+      statement_timeout: 15_000,
+      ...config,
+      types,
+    } as pg.PoolConfig);
+    // An idle client losing its connection (database restart) must not crash the process.
+    this.pool.on('error', () => undefined);
+  }
+
+  async query<R extends pg.QueryResultRow = any>(sql: string, params: unknown[] = []): Promise<pg.QueryResult<R>> {
+    return this.retrying(() => this.pool.query<R>(sql, params));
+  }
+
+  /** Runs `work` in a transaction, retrying it on serialization failures and lost connections. */
+  async transaction<T>(work: (client: Queryable) => Promise<T>): Promise<T> {
+    return this.retrying(async () => {
+      const client = await this.pool.connect();
+      let broken = false;
+      try {
+        await client.query('BEGIN');
+        const result = await work(client);
+        await client.query('COMMIT');
+        return result;
+      } catch (err) {
+        broken = isConnectionError(err);
+        if (!broken) await client.query('ROLLBACK').catch(() => undefined);
+        throw err;
+      } finally {
+        client.release(broken);
+      }
+    });
+  }
+
+  async close(): Promise<void> {
+    await this.pool.end();
+  }
+
+  private async retrying<T>(run: () => Promise<T>): Promise<T> {
+    const delays = [20, 100, 300];
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await run();
+      } catch (err) {
+        const code = (err as { code?: string }).code ?? '';
+        const transient = RETRYABLE.has(code) || isConnectionError(err);
+        if (!transient) throw err;
+        if (attempt >= delays.length) throw isConnectionError(err) ? new Unavailable() : err;
+        await new Promise((r) => setTimeout(r, delays[attempt]));
+      }
+    }
+  }
+}

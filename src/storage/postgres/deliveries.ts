@@ -1,0 +1,198 @@
+// Events and the delivery queue on PostgreSQL: claims with FOR UPDATE SKIP LOCKED and a lease, so no
+// row is held by two live workers; completion conditional on the claim; NOTIFY on every new due row.
+import type { ClaimedDelivery, DeliveryDetail, DeliveryStore, DeliverySummary } from '../delivery-store.js';
+import type { Db } from './db.js';
+import { toHook, type HookRow } from './hooks.js';
+
+/** The channel workers LISTEN on. */
+export const DUE_CHANNEL = 'hookline_deliveries_due';
+
+interface DeliveryRow {
+  id: number; hook_id: number; event_id: number; guid: string; event: string; action: string | null;
+  repository_id: number | null; redelivery: boolean; url: string | null; status: string | null;
+  status_code: number | null; duration: number | null; delivered_at: string | null;
+  request_headers: string | null; response_headers: string | null; response_body: string | null;
+}
+
+const SUMMARY_COLUMNS = 'id, guid, event, action, repository_id, redelivery, url, status, status_code, duration, delivered_at';
+
+function toSummary(r: DeliveryRow): DeliverySummary {
+  return {
+    id: r.id, guid: r.guid, deliveredAt: r.delivered_at!, redelivery: r.redelivery, duration: r.duration!,
+    status: r.status!, statusCode: r.status_code!, event: r.event, action: r.action, repositoryId: r.repository_id,
+    url: r.url ?? '',
+  };
+}
+
+export function postgresDeliveries(db: Db): Omit<DeliveryStore, 'listenForDue'> {
+  return {
+    async acceptEvent(e, fanOut, dueAt) {
+      return db.transaction(async (q) => {
+        const { rows } = await q.query<{ id: number }>(
+          `INSERT INTO events (guid, event, action, repository_id, organization_id, payload, created_at)
+           VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
+          [e.guid, e.event, e.action, e.repositoryId, e.organizationId, e.payload, e.now],
+        );
+        const eventId = rows[0].id;
+        const hookIds: number[] = [];
+        for (const owner of fanOut.owners) {
+          const hooks = await q.query<HookRow>(
+            'SELECT * FROM hooks WHERE owner_type = $1 AND owner_id = $2 AND active ORDER BY id',
+            [owner.type, owner.id],
+          );
+          for (const row of hooks.rows) if (fanOut.accepts(toHook(row))) hookIds.push(row.id);
+        }
+        if (hookIds.length > 0) {
+          await q.query(
+            `INSERT INTO deliveries (hook_id, event_id, guid, event, action, repository_id, redelivery, due_at, created_at)
+             SELECT h, $2, $3, $4, $5, $6, FALSE, $7, $8 FROM unnest($1::bigint[]) AS h`,
+            [hookIds, eventId, e.guid, e.event, e.action, e.repositoryId, dueAt, e.now],
+          );
+          await q.query(`SELECT pg_notify('${DUE_CHANNEL}', '')`);
+        }
+        if (fanOut.rememberAsLatestPush && e.repositoryId !== null) {
+          await q.query(
+            `INSERT INTO latest_pushes (repository_id, event_id) VALUES ($1, $2)
+             ON CONFLICT (repository_id) DO UPDATE SET event_id = excluded.event_id`,
+            [e.repositoryId, eventId],
+          );
+        }
+        return { eventId, deliveries: hookIds.length };
+      });
+    },
+
+    async findLatestPush(repositoryId) {
+      const { rows } = await db.query<{ payload: string; action: string | null }>(
+        'SELECT e.payload, e.action FROM latest_pushes p JOIN events e ON e.id = p.event_id WHERE p.repository_id = $1',
+        [repositoryId],
+      );
+      return rows[0] ?? null;
+    },
+
+    async insertRedelivery(hookId, deliveryId, now, dueAt) {
+      return db.transaction(async (q) => {
+        const { rows } = await q.query<{ id: number }>(
+          `INSERT INTO deliveries (hook_id, event_id, guid, event, action, repository_id, redelivery, due_at, created_at)
+           SELECT hook_id, event_id, guid, event, action, repository_id, TRUE, $1, $2 FROM deliveries
+           WHERE id = $3 AND hook_id = $4 AND state = 'done' RETURNING id`,
+          [dueAt, now, deliveryId, hookId],
+        );
+        if (rows.length > 0) await q.query(`SELECT pg_notify('${DUE_CHANNEL}', '')`);
+        return rows[0]?.id ?? null;
+      });
+    },
+
+    async claimDue(worker, now, leaseUntil, limit) {
+      const { rows } = await db.query<DeliveryRow & { hook: HookRow }>(
+        `WITH due AS (
+           SELECT id FROM deliveries
+           WHERE state = 'pending' AND due_at <= $1 AND (lease_until IS NULL OR lease_until < $1)
+           ORDER BY due_at, id LIMIT $4 FOR UPDATE SKIP LOCKED)
+         UPDATE deliveries d SET lease_owner = $2, lease_until = $3, attempts = d.attempts + 1
+         FROM due, hooks h WHERE d.id = due.id AND h.id = d.hook_id
+         RETURNING d.id, d.hook_id, d.event_id, d.guid, d.event, d.action, d.redelivery, row_to_json(h.*) AS hook`,
+        [now, worker, leaseUntil, limit],
+      );
+      const claimed: ClaimedDelivery[] = rows.map((r) => ({
+        id: r.id, guid: r.guid, event: r.event, action: r.action, redelivery: r.redelivery, eventId: r.event_id,
+        hook: toHook(r.hook),
+      }));
+      return claimed.sort((a, b) => a.id - b.id);
+    },
+
+    async loadPayloads(eventIds) {
+      const { rows } = await db.query<{ id: number; payload: string }>(
+        'SELECT id, payload FROM events WHERE id = ANY($1::bigint[])',
+        [[...new Set(eventIds)]],
+      );
+      return new Map(rows.map((r) => [r.id, r.payload]));
+    },
+
+    async completeDelivery(id, worker, o) {
+      const ok = o.statusCode >= 200 && o.statusCode < 300;
+      // One statement: the row changes only while this worker holds the lease, and the hook's
+      // last_response follows in the same atomic step.
+      const { rows } = await db.query<{ id: number }>(
+        `WITH done AS (
+           UPDATE deliveries SET state = 'done', url = $3, status = $4, status_code = $5, duration = $6, delivered_at = $7,
+             request_headers = $8, response_headers = $9, response_body = $10, lease_owner = NULL, lease_until = NULL
+           WHERE id = $1 AND lease_owner = $2 AND state = 'pending' RETURNING hook_id)
+         UPDATE hooks SET last_code = $5, last_status = $11, last_message = $4 FROM done WHERE hooks.id = done.hook_id
+         RETURNING hooks.id`,
+        [id, worker, o.url, o.status, o.statusCode, o.duration, o.deliveredAt, JSON.stringify(o.requestHeaders),
+          o.responseHeaders === null ? null : JSON.stringify(o.responseHeaders), o.responseBody, ok ? 'active' : 'failed'],
+      );
+      return rows.length > 0;
+    },
+
+    async releaseClaims(worker) {
+      const { rowCount } = await db.query(
+        "UPDATE deliveries SET lease_owner = NULL, lease_until = NULL WHERE lease_owner = $1 AND state = 'pending'",
+        [worker],
+      );
+      if (rowCount) await db.query(`SELECT pg_notify('${DUE_CHANNEL}', '')`);
+      return rowCount ?? 0;
+    },
+
+    async nextDueAt() {
+      const { rows } = await db.query<{ next: number | null }>(
+        `SELECT min(CASE WHEN lease_until IS NOT NULL AND lease_until > due_at THEN lease_until ELSE due_at END) AS next
+         FROM deliveries WHERE state = 'pending'`,
+      );
+      return rows[0]?.next ?? null;
+    },
+
+    async listDeliveries(q) {
+      const where = ['hook_id = $1', "state = 'done'"];
+      const params: unknown[] = [q.hookId];
+      const add = (clause: string, value: unknown) => {
+        params.push(value);
+        where.push(clause.replace('?', `$${params.length}`));
+      };
+      if (q.before !== undefined) add('id < ?', q.before);
+      if (q.after !== undefined) add('id > ?', q.after);
+      if (q.status === 'success') where.push('status_code BETWEEN 200 AND 399');
+      if (q.status === 'failure') where.push('NOT (status_code BETWEEN 200 AND 399)');
+      if (q.redelivery !== undefined) add('redelivery = ?', q.redelivery);
+      const order = q.after !== undefined ? 'ASC' : 'DESC';
+      params.push(q.limit);
+      const { rows } = await db.query<DeliveryRow>(
+        `SELECT ${SUMMARY_COLUMNS} FROM deliveries WHERE ${where.join(' AND ')} ORDER BY id ${order} LIMIT $${params.length}`,
+        params,
+      );
+      if (order === 'ASC') rows.reverse();
+      return rows.map(toSummary);
+    },
+
+    async findDelivery(hookId, id) {
+      const { rows } = await db.query<DeliveryRow & { payload: string }>(
+        `SELECT d.*, e.payload FROM deliveries d JOIN events e ON e.id = d.event_id
+         WHERE d.id = $1 AND d.hook_id = $2 AND d.state = 'done'`,
+        [id, hookId],
+      );
+      const row = rows[0];
+      if (!row) return null;
+      const detail: DeliveryDetail = {
+        ...toSummary(row),
+        requestHeaders: JSON.parse(row.request_headers ?? '{}'),
+        payload: row.payload,
+        responseHeaders: row.response_headers === null ? null : JSON.parse(row.response_headers),
+        responseBody: row.response_body,
+      };
+      return detail;
+    },
+
+    async pruneDeliveries(before) {
+      return db.transaction(async (q) => {
+        const { rowCount } = await q.query("DELETE FROM deliveries WHERE state = 'done' AND created_at < $1", [before]);
+        await q.query(
+          `DELETE FROM events e WHERE e.created_at < $1
+             AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.event_id = e.id)
+             AND NOT EXISTS (SELECT 1 FROM latest_pushes p WHERE p.event_id = e.id)`,
+          [before],
+        );
+        return rowCount ?? 0;
+      });
+    },
+  };
+}

@@ -1,0 +1,184 @@
+// One Store contract, run on every adapter: SQLite always, PostgreSQL when HOOKLINE_TEST_POSTGRES_URL is set.
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { ValidationFailed } from '../../src/domain/errors.js';
+import type { HookDraft, HookOwner } from '../../src/domain/model.js';
+import type { DeliveryOutcome } from '../../src/storage/delivery-store.js';
+import { openStore } from '../../src/storage/open.js';
+import type { Store } from '../../src/storage/store.js';
+import { POSTGRES_URL, postgresSchema } from '../support/database.js';
+
+const NOW = '2026-01-01T00:00:00Z';
+const draft = (url: string, events = ['push']): HookDraft => ({
+  name: 'web', active: true, events,
+  config: { url, contentType: 'json', insecureSsl: '0', secret: null, username: null, password: null },
+});
+const outcome = (statusCode: number): DeliveryOutcome => ({
+  url: 'https://example.com/', status: statusCode < 300 ? 'OK' : `Invalid HTTP Response: ${statusCode}`, statusCode,
+  duration: 0.01, deliveredAt: NOW, requestHeaders: { 'X-GitHub-Event': 'push' }, responseHeaders: {}, responseBody: 'ok',
+});
+
+const engines: Array<{ name: string; skip: boolean; open(): Promise<{ store: Store; drop(): Promise<void> }> }> = [
+  { name: 'sqlite', skip: false, open: async () => ({ store: await openStore('sqlite::memory:'), drop: async () => undefined }) },
+  {
+    name: 'postgres',
+    skip: !POSTGRES_URL,
+    open: async () => {
+      const db = postgresSchema();
+      return { store: await openStore(db.url), drop: db.drop };
+    },
+  },
+];
+
+for (const engine of engines) {
+  describe(`Store contract: ${engine.name}`, { skip: engine.skip && 'HOOKLINE_TEST_POSTGRES_URL is not set' }, () => {
+    /** Opens a store with one user, one repository and two hooks on it. */
+    async function fixture() {
+      const { store, drop } = await engine.open();
+      const user = await store.insertAccount({ login: 'Octo', type: 'User', email: null, name: null, siteAdmin: false, now: NOW });
+      const repo = await store.insertRepository({ ownerId: user.id, name: 'Hello', private: false, description: null, now: NOW });
+      const owner: HookOwner = { type: 'repository', id: repo.id };
+      const a = await store.insertHook(owner, draft('https://a.example/'), NOW, () => undefined);
+      const b = await store.insertHook(owner, draft('https://b.example/', ['issues']), NOW, () => undefined);
+      const close = async () => {
+        await store.close();
+        await drop();
+      };
+      return { store, user, repo, owner, a, b, close };
+    }
+    const fanOutAll = (owner: HookOwner) => ({ owners: [owner], accepts: () => true });
+    const event = (guid: string, repositoryId: number) => ({
+      guid, event: 'push', action: null, repositoryId, organizationId: null, payload: `{"n":"${guid}"}`, now: NOW,
+    });
+
+    test('accounts and repositories are found case-insensitively; duplicates conflict', async () => {
+      const f = await fixture();
+      try {
+        assert.equal((await f.store.findAccountByLogin('octo'))?.login, 'Octo');
+        assert.equal((await f.store.findRepository('OCTO', 'hello'))?.name, 'Hello');
+        await assert.rejects(f.store.insertAccount({ login: 'octo', type: 'User', email: null, name: null, siteAdmin: false, now: NOW }));
+        assert.equal(await f.store.putSettingIfAbsent('k', 'one'), 'one');
+        assert.equal(await f.store.putSettingIfAbsent('k', 'two'), 'one');
+      } finally {
+        await f.close();
+      }
+    });
+
+    test('a failing sibling check writes nothing; updates see siblings without the hook itself', async () => {
+      const f = await fixture();
+      try {
+        await assert.rejects(
+          f.store.insertHook(f.owner, draft('https://c.example/'), NOW, () => {
+            throw new ValidationFailed([{ resource: 'Hook', code: 'custom', message: 'no' }]);
+          }),
+          ValidationFailed,
+        );
+        assert.equal((await f.store.listHooks(f.owner, 0, 10)).total, 2);
+        const updated = await f.store.updateHook(f.owner, f.a.id, NOW, (current, siblings) => {
+          assert.deepEqual(siblings.map((h) => h.id), [f.b.id]);
+          return { ...current, active: false };
+        });
+        assert.equal(updated?.active, false);
+        assert.equal(await f.store.updateHook(f.owner, 99_999, NOW, (c) => c), null);
+      } finally {
+        await f.close();
+      }
+    });
+
+    test('accepting an event queues one delivery per selected active hook', async () => {
+      const f = await fixture();
+      try {
+        await f.store.updateHook(f.owner, f.b.id, NOW, (c) => ({ ...c, active: false }));
+        const res = await f.store.acceptEvent(event('g1', f.repo.id), { ...fanOutAll(f.owner), rememberAsLatestPush: true }, 1000);
+        assert.equal(res.deliveries, 1);
+        assert.equal((await f.store.findLatestPush(f.repo.id))?.payload, '{"n":"g1"}');
+        assert.equal(await f.store.nextDueAt(), 1000);
+      } finally {
+        await f.close();
+      }
+    });
+
+    test('a claim is exclusive until its lease expires, and only the holder may complete it', async () => {
+      const f = await fixture();
+      try {
+        await f.store.acceptEvent(event('g1', f.repo.id), fanOutAll(f.owner), 1000);
+        assert.deepEqual(await f.store.claimDue('w1', 500, 10_000, 10), [], 'not due yet');
+        const claimed = await f.store.claimDue('w1', 1000, 10_000, 10);
+        assert.equal(claimed.length, 2);
+        assert.equal(claimed[0].hook.id, f.a.id);
+        assert.deepEqual(await f.store.claimDue('w2', 5000, 20_000, 10), [], 'leased rows are not claimable');
+        const stolen = await f.store.claimDue('w2', 10_001, 30_000, 1);
+        assert.equal(stolen.length, 1, 'an expired lease makes the row claimable again');
+        assert.equal(await f.store.completeDelivery(stolen[0].id, 'w1', outcome(200)), false, 'stale worker cannot record');
+        assert.equal(await f.store.completeDelivery(stolen[0].id, 'w2', outcome(200)), true);
+        assert.equal(await f.store.completeDelivery(stolen[0].id, 'w2', outcome(500)), false, 'recorded once');
+        assert.equal(await f.store.releaseClaims('w1'), 1);
+        assert.equal((await f.store.claimDue('w3', 10_002, 40_000, 10)).length, 1, 'released rows are claimable at once');
+        const payloads = await f.store.loadPayloads([claimed[0].eventId]);
+        assert.equal(payloads.get(claimed[0].eventId), '{"n":"g1"}');
+        const hook = await f.store.findHook(f.owner, stolen[0].hook.id);
+        assert.deepEqual(hook?.lastResponse, { code: 200, status: 'active', message: 'OK' });
+      } finally {
+        await f.close();
+      }
+    });
+
+    test('deliveries list newest first with keyset positions and filters; redelivery copies the event', async () => {
+      const f = await fixture();
+      try {
+        for (let i = 0; i < 5; i++) await f.store.acceptEvent(event(`g${i}`, f.repo.id), { owners: [f.owner], accepts: (h) => h.id === f.a.id }, 0);
+        const claimed = await f.store.claimDue('w', 0, 1000, 10);
+        for (const [i, d] of claimed.entries()) await f.store.completeDelivery(d.id, 'w', outcome(i % 2 === 0 ? 200 : 500));
+        const all = await f.store.listDeliveries({ hookId: f.a.id, limit: 10 });
+        assert.deepEqual(all.map((d) => d.guid), ['g4', 'g3', 'g2', 'g1', 'g0']);
+        const older = await f.store.listDeliveries({ hookId: f.a.id, limit: 2, before: all[1].id });
+        assert.deepEqual(older.map((d) => d.guid), ['g2', 'g1']);
+        const newer = await f.store.listDeliveries({ hookId: f.a.id, limit: 2, after: all[3].id });
+        assert.deepEqual(newer.map((d) => d.guid), ['g3', 'g2']);
+        assert.equal((await f.store.listDeliveries({ hookId: f.a.id, limit: 10, status: 'failure' })).length, 2);
+        assert.equal((await f.store.listDeliveries({ hookId: f.a.id, limit: 10, status: 'success' })).length, 3);
+        const again = await f.store.insertRedelivery(f.a.id, all[0].id, NOW, 0);
+        assert.ok(again);
+        assert.equal(await f.store.insertRedelivery(f.b.id, all[0].id, NOW, 0), null, 'only through its own hook');
+        const [re] = await f.store.claimDue('w', 0, 1000, 10);
+        assert.equal(re.guid, 'g4');
+        assert.equal(re.redelivery, true);
+        await f.store.completeDelivery(re.id, 'w', outcome(200));
+        assert.equal((await f.store.listDeliveries({ hookId: f.a.id, limit: 10, redelivery: true })).length, 1);
+        const detail = await f.store.findDelivery(f.a.id, all[0].id);
+        assert.equal(detail?.payload, '{"n":"g4"}');
+        assert.equal(await f.store.findDelivery(f.b.id, all[0].id), null);
+      } finally {
+        await f.close();
+      }
+    });
+
+    test('pruning removes old completed deliveries and their orphaned events, never pending ones', async () => {
+      const f = await fixture();
+      try {
+        await f.store.acceptEvent(event('old', f.repo.id), { owners: [f.owner], accepts: (h) => h.id === f.a.id }, 0);
+        const [d] = await f.store.claimDue('w', 0, 1000, 10);
+        await f.store.completeDelivery(d.id, 'w', outcome(200));
+        await f.store.acceptEvent(event('pending', f.repo.id), { owners: [f.owner], accepts: (h) => h.id === f.a.id }, 0);
+        assert.equal(await f.store.pruneDeliveries('2027-01-01T00:00:00Z'), 1);
+        assert.equal(await f.store.findDelivery(f.a.id, d.id), null);
+        assert.equal((await f.store.claimDue('w', 0, 1000, 10)).length, 1, 'the pending delivery survived');
+      } finally {
+        await f.close();
+      }
+    });
+
+    test('deleting a hook removes its queued deliveries', async () => {
+      const f = await fixture();
+      try {
+        await f.store.acceptEvent(event('g', f.repo.id), fanOutAll(f.owner), 0);
+        assert.equal(await f.store.deleteHook(f.owner, f.a.id), true);
+        assert.equal(await f.store.deleteHook(f.owner, f.a.id), false);
+        const claimed = await f.store.claimDue('w', 0, 1000, 10);
+        assert.deepEqual(claimed.map((c) => c.hook.id), [f.b.id]);
+      } finally {
+        await f.close();
+      }
+    });
+  });
+}
