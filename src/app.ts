@@ -52,7 +52,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
     ? new DeliveryWorker({
         store, sender, clock, logger,
         concurrency: config.deliveryConcurrency,
-        leaseMs: config.deliveryTimeoutMs + 30_000,
+        leaseMs: config.deliveryLeaseMs,
         secretsOf: (hook) => ({ secret: open(hook.config.secret), username: open(hook.config.username), password: open(hook.config.password) }),
       })
     : null;

@@ -1,5 +1,9 @@
 // The only module that reads process.env. Defaults → environment → CLI flags, validated once and frozen.
+import { isIP } from 'node:net';
 import { parseAllowedHosts, type AllowedHosts } from './domain/address-policy.js';
+
+/** A DNS host name (letters, digits, inner hyphens; dot-separated labels; optional trailing dot). */
+const HOST_NAME = /^[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*\.?$/;
 
 /** Validated, immutable runtime configuration. */
 export interface Config {
@@ -11,6 +15,8 @@ export interface Config {
   readonly publicUrl: string;
   readonly allowedHosts: AllowedHosts;
   readonly deliveryTimeoutMs: number;
+  /** How long a claimed delivery stays with its worker; after a crash it is claimable again past this. */
+  readonly deliveryLeaseMs: number;
   /** 32-byte key that encrypts hook secrets; null means "load or generate the stored one". */
   readonly secretKey: Buffer | null;
   readonly deliveryRetentionDays: number;
@@ -79,6 +85,8 @@ export function loadConfig(env: Source = process.env, overrides: Source = {}, ex
 
   const port = int('PORT', 3000, 0, 65535);
   const host = (src.HOST ?? '').trim() || '127.0.0.1';
+  const hostValid = isIP(host) !== 0 || HOST_NAME.test(host);
+  if (!hostValid) problems.push(`HOST must be an IP address or a host name, got "${host}"`);
   const databaseUrl = (src.HOOKLINE_DATABASE_URL ?? '').trim() || 'sqlite:./data/hookline.db';
   if (!/^(sqlite:.+|postgres(ql)?:\/\/.+)$/.test(databaseUrl)) {
     problems.push(`HOOKLINE_DATABASE_URL must be sqlite:<path>, sqlite::memory: or postgres://…, got "${databaseUrl}"`);
@@ -90,13 +98,15 @@ export function loadConfig(env: Source = process.env, overrides: Source = {}, ex
   }
 
   const urlHost = host.includes(':') ? `[${host}]` : host;
-  let publicUrl = (src.HOOKLINE_PUBLIC_URL ?? '').trim() || `http://${urlHost}:${port}`;
+  const givenPublicUrl = (src.HOOKLINE_PUBLIC_URL ?? '').trim();
+  let publicUrl = givenPublicUrl || `http://${urlHost}:${port}`;
   try {
     const parsed = new URL(publicUrl);
     if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new Error('scheme');
     publicUrl = publicUrl.replace(/\/+$/, '');
   } catch {
-    problems.push(`HOOKLINE_PUBLIC_URL must be an absolute http(s) URL, got "${publicUrl}"`);
+    // A default derived from a bad HOST is already reported as that HOST.
+    if (givenPublicUrl || hostValid) problems.push(`HOOKLINE_PUBLIC_URL must be an absolute http(s) URL, got "${publicUrl}"`);
   }
 
   let allowedHosts: AllowedHosts = parseAllowedHosts('external');
@@ -113,6 +123,13 @@ export function loadConfig(env: Source = process.env, overrides: Source = {}, ex
     if (!secretKey) problems.push('HOOKLINE_SECRET_KEY must be 32 bytes, as 64 hex characters or base64');
   }
 
+  const deliveryTimeoutMs = int('HOOKLINE_DELIVERY_TIMEOUT_MS', 10_000, 1, 600_000);
+  // The lease must outlast the longest request, or a live worker's row could be claimed twice.
+  const deliveryLeaseMs = int('HOOKLINE_DELIVERY_LEASE_MS', deliveryTimeoutMs + 30_000, 1, 3_600_000);
+  if (deliveryLeaseMs <= deliveryTimeoutMs) {
+    problems.push(`HOOKLINE_DELIVERY_LEASE_MS (${deliveryLeaseMs}) must be longer than HOOKLINE_DELIVERY_TIMEOUT_MS (${deliveryTimeoutMs})`);
+  }
+
   const config: Config = {
     port,
     host,
@@ -120,7 +137,8 @@ export function loadConfig(env: Source = process.env, overrides: Source = {}, ex
     adminToken,
     publicUrl,
     allowedHosts,
-    deliveryTimeoutMs: int('HOOKLINE_DELIVERY_TIMEOUT_MS', 10_000, 1, 600_000),
+    deliveryTimeoutMs,
+    deliveryLeaseMs,
     secretKey,
     deliveryRetentionDays: int('HOOKLINE_DELIVERY_RETENTION_DAYS', 7, 1, 3650),
     deliveryConcurrency: int('HOOKLINE_DELIVERY_CONCURRENCY', 64, 1, 10_000),
