@@ -1,5 +1,5 @@
 // Wires configuration, storage, services, the HTTP server and the delivery worker. Never listens.
-import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import type { Config } from './config.js';
 import { DeliveryPruner } from './delivery/pruner.js';
 import { createSender } from './delivery/send.js';
@@ -21,7 +21,8 @@ export interface AppOptions {
   config: Config;
   store?: Store;
   clock?: Clock;
-  logger?: FastifyBaseLogger | boolean;
+  /** Fastify logger options: false (silent, the default), true, or e.g. `{ level: 'info' }`. */
+  logger?: boolean | { level: string };
 }
 
 /** A wired application: the HTTP server (not listening), the worker (if this process runs one), and the store. */
@@ -44,19 +45,9 @@ export async function buildApp(options: AppOptions): Promise<App> {
   const store = options.store ?? (await openStore(config.databaseUrl));
   const box = createSecretBox(resolveSecretKey(config));
   const urls = urlsFor(config.publicUrl);
-  const logger = typeof options.logger === 'object' ? options.logger : undefined;
-
   const sender = createSender({ allowedHosts: config.allowedHosts, timeoutMs: config.deliveryTimeoutMs });
-  const open = (sealed: string | null) => (sealed === null ? null : box.open(sealed));
-  const worker = config.runWorker
-    ? new DeliveryWorker({
-        store, sender, clock, logger,
-        concurrency: config.deliveryConcurrency,
-        leaseMs: config.deliveryLeaseMs,
-        secretsOf: (hook) => ({ secret: open(hook.config.secret), username: open(hook.config.username), password: open(hook.config.password) }),
-      })
-    : null;
-  const pruner = config.runWorker ? new DeliveryPruner(store, clock, config.deliveryRetentionDays, logger) : null;
+  // The worker is created after the HTTP server (it logs through the server's logger); wake-ups reach it lazily.
+  let worker: DeliveryWorker | null = null;
   const signal: DeliverySignal = { notify: () => worker?.wake() };
 
   const access = new AccessService(store);
@@ -73,8 +64,21 @@ export async function buildApp(options: AppOptions): Promise<App> {
     services: { access, accounts, hooks, deliveries, events },
     urls,
   });
+  const logger = http.log;
+
+  const open = (sealed: string | null) => (sealed === null ? null : box.open(sealed));
+  if (config.runWorker) {
+    worker = new DeliveryWorker({
+      store, sender, clock, logger,
+      concurrency: config.deliveryConcurrency,
+      leaseMs: config.deliveryLeaseMs,
+      secretsOf: (hook) => ({ secret: open(hook.config.secret), username: open(hook.config.username), password: open(hook.config.password) }),
+    });
+  }
+  const pruner = config.runWorker ? new DeliveryPruner(store, clock, config.deliveryRetentionDays, logger) : null;
 
   let unlisten: () => Promise<void> = async () => undefined;
+  let closing: Promise<void> | null = null;
   return {
     http,
     worker,
@@ -85,15 +89,20 @@ export async function buildApp(options: AppOptions): Promise<App> {
       if (!worker) return;
       worker.start();
       pruner?.start();
-      if (store.capabilities.multiProcess) unlisten = await store.listenForDue(() => worker.wake());
+      if (store.capabilities.multiProcess) unlisten = await store.listenForDue(() => worker?.wake());
     },
-    async close() {
-      pruner?.stop();
-      await unlisten();
-      await http.close();
-      await worker?.stop();
-      await sender.close();
-      await store.close();
+    close() {
+      closing ??= closeAll();
+      return closing;
     },
   };
+
+  async function closeAll(): Promise<void> {
+    pruner?.stop();
+    await unlisten();
+    await http.close();
+    await worker?.stop();
+    await sender.close();
+    await store.close();
+  }
 }

@@ -3,7 +3,7 @@ import { buildApp } from '../app.js';
 import type { Config } from '../config.js';
 
 export async function runServe(config: Config, roles: { api: boolean }): Promise<void> {
-  const app = await buildApp({ config: roles.api ? config : { ...config, runWorker: true }, logger: { level: process.env.HOOKLINE_LOG_LEVEL ?? 'info' } as never });
+  const app = await buildApp({ config: roles.api ? config : { ...config, runWorker: true }, logger: { level: 'info' } });
   if (app.generatedAdminToken) {
     console.log(`\nHookline site administrator token (shown once, store it now):\n\n  ${app.generatedAdminToken}\n`);
   }

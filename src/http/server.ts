@@ -1,7 +1,7 @@
 // The fastify server: GitHub's REST conventions (JSON parsing, API versions, request ids, ETags,
 // errors) and every route served both at the root and under /api/v3 (the GHES base URL).
 import { createHash, randomBytes } from 'node:crypto';
-import Fastify, { type FastifyInstance, type FastifyBaseLogger, type FastifyServerOptions } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { BadRequest } from '../domain/errors.js';
 import type { Principal } from '../services/access.js';
 import { handleError, handleNotFound } from './errors.js';
@@ -29,7 +29,7 @@ function requestId(): string {
 }
 
 export interface ServerOptions extends RouteDeps {
-  logger: FastifyBaseLogger | boolean;
+  logger: boolean | { level: string };
   bodyLimitBytes: number;
 }
 
@@ -39,8 +39,7 @@ export function buildServer(opts: ServerOptions): FastifyInstance {
     genReqId: requestId,
     requestIdHeader: false,
   };
-  if (typeof opts.logger === 'object') options.loggerInstance = opts.logger;
-  else options.logger = opts.logger;
+  options.logger = opts.logger;
   const app = Fastify(options) as unknown as FastifyInstance;
 
   // GitHub parses every body as JSON whatever its Content-Type (curl -d sends form-encoded headers).
@@ -71,6 +70,8 @@ export function buildServer(opts: ServerOptions): FastifyInstance {
 
   app.addHook('preHandler', async (request, reply) => {
     if (request.routeOptions.config?.public) return;
+    // An unknown path is 404 for anonymous callers too (GitHub checks credentials only when some are sent).
+    if (request.is404 && !request.headers.authorization) return;
     request.principal = await opts.services.access.authenticate(request.headers.authorization);
     void reply.header('X-OAuth-Scopes', request.principal.scopes.join(', '));
   });
