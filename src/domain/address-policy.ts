@@ -29,7 +29,9 @@ block('link-local', ['169.254.0.0/16'], ['fe80::/10']);
 block(
   'reserved',
   ['0.0.0.0/8', '192.0.0.0/24', '192.0.2.0/24', '198.18.0.0/15', '198.51.100.0/24', '203.0.113.0/24', '224.0.0.0/4', '240.0.0.0/4'],
-  ['::/128', 'ff00::/8', '2001:db8::/32', '64:ff9b::/96', '100::/64'],
+  // ::/96 holds the unspecified address and the deprecated IPv4-compatible form (::127.0.0.1); ::1 is
+  // classified as loopback first.
+  ['::/96', 'ff00::/8', '2001:db8::/32', '64:ff9b::/96', '100::/64'],
 );
 
 /** Parses the comma list: external, private, loopback, *, host names, CIDRs. Throws with a readable message. */
@@ -46,10 +48,10 @@ export function parseAllowedHosts(source: string): AllowedHosts {
     else if (item === 'private') result.private = true;
     else if (item === 'loopback') result.loopback = true;
     else if (item.includes('/')) {
-      const [addr, bits] = item.split('/');
+      const [addr, bits, ...extra] = item.split('/');
       const family = isIP(addr);
       const max = family === 4 ? 32 : 128;
-      if (!family || !/^\d+$/.test(bits) || Number(bits) > max) throw new Error(`"${raw.trim()}" is not a valid CIDR`);
+      if (!family || extra.length > 0 || !/^\d+$/.test(bits) || Number(bits) > max) throw new Error(`"${raw.trim()}" is not a valid CIDR`);
       result.cidrs.addSubnet(addr, Number(bits), family === 4 ? 'ipv4' : 'ipv6');
     } else if (isIP(item)) {
       result.cidrs.addAddress(item, isIP(item) === 4 ? 'ipv4' : 'ipv6');

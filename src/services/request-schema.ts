@@ -3,7 +3,8 @@
 import { Ajv, type ErrorObject, type JSONSchemaType, type Schema } from 'ajv';
 import { BadRequest, InvalidRequest } from '../domain/errors.js';
 
-const ajv = new Ajv({ allErrors: true, strict: false });
+// verbose: errors carry the offending value (`e.data`), which GitHub's messages quote.
+const ajv = new Ajv({ allErrors: true, strict: false, verbose: true });
 
 /** A compiled body schema; `check` returns the body typed, or throws GitHub's error. */
 export interface BodySchema<T> {
