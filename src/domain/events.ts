@@ -40,3 +40,12 @@ export function overlaps(a: readonly string[], b: readonly string[]): boolean {
   if (a.includes(WILDCARD) || b.includes(WILDCARD)) return true;
   return a.some((e) => b.includes(e));
 }
+
+/**
+ * Whether a hook installed on `ownerType` receives `event`: subscribed to it (or to `*`), and the event is
+ * one that kind of hook can receive at all — `*` on a repository hook does not bring organization events.
+ */
+export function receives(ownerType: 'repository' | 'organization', events: readonly string[], event: string): boolean {
+  const available = ownerType === 'repository' ? REPOSITORY_EVENTS : ORGANIZATION_EVENTS;
+  return available.has(event) && subscribes(events, event);
+}

@@ -3,13 +3,14 @@
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '../domain/clock.js';
 import { NotFound, PayloadTooLarge, ValidationFailed, type FieldError } from '../domain/errors.js';
-import { ORGANIZATION_EVENTS, subscribes } from '../domain/events.js';
+import { ORGANIZATION_EVENTS, receives, subscribes } from '../domain/events.js';
 import { isoSeconds, type Account, type HookOwner, type HookRecord, type Repository } from '../domain/model.js';
 import type { FanOut } from '../storage/delivery-store.js';
 import type { Store } from '../storage/store.js';
 import { INGEST_SCOPES, type AccessService, type HookScope, type Principal } from './access.js';
 import { bodySchema } from './request-schema.js';
-import { hookShape, repositoryShape, simpleOrganization, simpleUser, type Urls } from './shapes.js';
+import { repositoryWebhookShape } from './delivery-shapes.js';
+import { hookShape, simpleOrganization, simpleUser, type Urls } from './shapes.js';
 import { randomZen } from './zen.js';
 
 /** GitHub does not deliver payloads over 25 MB. */
@@ -61,7 +62,7 @@ export class EventService {
       const named = await this.store.findAccountByLogin(input.organization);
       if (!named || named.type !== 'Organization') {
         errors.push({ resource: 'Event', code: 'invalid', field: 'organization', message: `organization ${input.organization} not found` });
-      } else if (org && org.id !== named.id) {
+      } else if (repo && repo.owner.id !== named.id) {
         errors.push({ resource: 'Event', code: 'invalid', field: 'organization', message: `${input.repository} does not belong to ${input.organization}` });
       } else org = named;
     }
@@ -75,7 +76,7 @@ export class EventService {
 
     const action = input.action ?? (typeof input.payload.action === 'string' ? input.payload.action : null);
     const payload: Record<string, unknown> = action !== null && !('action' in input.payload) ? { action, ...input.payload } : { ...input.payload };
-    if (repo && !('repository' in payload)) payload.repository = repositoryShape(repo, this.urls);
+    if (repo && !('repository' in payload)) payload.repository = repositoryWebhookShape(repo, this.urls);
     if (org && !('organization' in payload)) payload.organization = simpleOrganization(org, this.urls);
     if (!('sender' in payload)) payload.sender = simpleUser(sender, this.urls);
 
@@ -84,7 +85,7 @@ export class EventService {
     if (org) owners.push({ type: 'organization', id: org.id });
     return this.accept(input.event, action, repo, org, payload, {
       owners,
-      accepts: (hook) => subscribes(hook.events, input.event),
+      accepts: (hook) => receives(hook.owner.type, hook.events, input.event),
       rememberAsLatestPush: input.event === 'push' && repo !== null,
     });
   }
@@ -92,7 +93,7 @@ export class EventService {
   /** Sends a ping to one hook (after creation, and on POST …/pings). */
   async ping(scope: HookScope, hook: HookRecord, sender: Account): Promise<void> {
     const payload: Record<string, unknown> = { zen: randomZen(), hook_id: hook.id, hook: hookShape(hook, scope.path, this.urls) };
-    if (scope.repository) payload.repository = repositoryShape(scope.repository, this.urls);
+    if (scope.repository) payload.repository = repositoryWebhookShape(scope.repository, this.urls);
     if (scope.organization) payload.organization = simpleOrganization(scope.organization, this.urls);
     payload.sender = simpleUser(sender, this.urls);
     await this.accept('ping', null, scope.repository, scope.organization, payload, { owners: [hook.owner], accepts: (h) => h.id === hook.id });

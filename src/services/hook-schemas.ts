@@ -76,5 +76,5 @@ export const orgUpdateBody = bodySchema<HookInput>({
   properties: { config: { ...orgConfig, required: ['url'] }, events, active: { type: 'boolean' }, name: { type: 'string' } },
 });
 
-/** O7. */
-export const orgConfigBody = bodySchema<ConfigInput>({ type: 'object', properties: repoConfig.properties });
+/** O7. The credentials are typed here too: the config they merge into carries them (see O2, O4). */
+export const orgConfigBody = bodySchema<ConfigInput>({ type: 'object', properties: orgConfig.properties });

@@ -25,11 +25,13 @@ interface HookKind {
   config: BodySchema<ConfigInput>;
   /** Organization hooks may carry basic-auth credentials for the receiver. */
   credentials: boolean;
+  /** Only repository hooks' PATCH has add_events/remove_events; the org body does not, so they are ignored. */
+  editEvents: boolean;
 }
 
 const HOOK_KINDS: Record<HookOwnerType, HookKind> = {
-  repository: { events: REPOSITORY_EVENTS, create: repoCreateBody, update: repoUpdateBody, config: repoConfigBody, credentials: false },
-  organization: { events: ORGANIZATION_EVENTS, create: orgCreateBody, update: orgUpdateBody, config: orgConfigBody, credentials: true },
+  repository: { events: REPOSITORY_EVENTS, create: repoCreateBody, update: repoUpdateBody, config: repoConfigBody, credentials: false, editEvents: true },
+  organization: { events: ORGANIZATION_EVENTS, create: orgCreateBody, update: orgUpdateBody, config: orgConfigBody, credentials: true, editEvents: false },
 };
 
 /** Called after a hook is created, so the delivery side can send the ping. */
@@ -90,10 +92,12 @@ export class HookService {
       if (input.name !== undefined && input.name !== 'web') errors.push({ resource: 'Hook', code: 'invalid', field: 'name' });
       // A config in PATCH replaces the whole config: an omitted secret is removed.
       const config = input.config ? this.buildConfig(kind, input.config, null, errors) : current.config;
+      const addEvents = kind.editEvents ? input.add_events : undefined;
+      const removeEvents = kind.editEvents ? input.remove_events : undefined;
       let events = input.events ?? current.events;
-      if (input.add_events) events = [...events, ...input.add_events];
-      if (input.remove_events) events = events.filter((e) => !input.remove_events!.includes(e));
-      const named = [...(input.events ?? []), ...(input.add_events ?? [])];
+      if (addEvents) events = [...events, ...addEvents];
+      if (removeEvents) events = events.filter((e) => !removeEvents.includes(e));
+      const named = [...(input.events ?? []), ...(addEvents ?? [])];
       errors.push(...checkEventNames(named, kind.events).filter((e) => e.code === 'invalid'));
       if (events.length === 0) errors.push(...checkEventNames([], kind.events));
       if (errors.length > 0) throw new ValidationFailed(errors);
