@@ -72,9 +72,13 @@ export class EventService {
       if (!named) errors.push({ resource: 'Event', code: 'invalid', field: 'sender', message: `user ${input.sender} not found` });
       else sender = named;
     }
+    const payloadAction = typeof input.payload.action === 'string' ? input.payload.action : null;
+    if (input.action != null && payloadAction !== null && input.action !== payloadAction) {
+      errors.push({ resource: 'Event', code: 'invalid', field: 'action', message: `action "${input.action}" differs from payload.action "${payloadAction}"` });
+    }
     if (errors.length > 0) throw new ValidationFailed(errors);
 
-    const action = input.action ?? (typeof input.payload.action === 'string' ? input.payload.action : null);
+    const action = input.action ?? payloadAction;
     const payload: Record<string, unknown> = action !== null && !('action' in input.payload) ? { action, ...input.payload } : { ...input.payload };
     if (repo && !('repository' in payload)) payload.repository = repositoryWebhookShape(repo, this.urls);
     if (org && !('organization' in payload)) payload.organization = simpleOrganization(org, this.urls);

@@ -39,7 +39,7 @@ describe('organization webhooks through @octokit/rest', () => {
   before(async () => {
     receiver = await startReceiver();
     server = await startServer({ HOOKLINE_ALLOWED_HOSTS: 'loopback' });
-    server.app.start();
+    await server.app.start();
     const admin = server.octokit(server.adminToken);
     await admin.request('POST /admin/users', { login: OWNER, email: `${OWNER}@example.com` });
     const org = await admin.request('POST /admin/organizations', { login: ORG, admin: OWNER, profile_name: 'Compat' });

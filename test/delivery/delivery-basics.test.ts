@@ -8,7 +8,7 @@ import { startReceiver } from '../support/receiver.js';
 test('an ingested event reaches a json hook signed, with GitHub headers, and is logged', async () => {
   const receiver = await startReceiver();
   const app = await testApp({ HOOKLINE_ALLOWED_HOSTS: 'loopback' });
-  app.start();
+  await app.start();
   try {
     const token = await app.user('octocat', ['repo']);
     const repo = await app.repo(token, 'hello');

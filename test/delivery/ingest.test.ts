@@ -23,6 +23,7 @@ test('ingest rejects what it cannot deliver with GitHub-shaped errors', async (t
   assert.deepEqual(fieldOf(await post({ event: 'issues', organization: 'alice', payload: {} })), ['organization']);
   assert.deepEqual(fieldOf(await post({ event: 'issues', repository: 'alice/hello', organization: 'acme', payload: {} })), ['organization']);
   assert.deepEqual(fieldOf(await post({ event: 'issues', repository: 'alice/hello', sender: 'ghost', payload: {} })), ['sender']);
+  assert.deepEqual(fieldOf(await post({ event: 'issues', action: 'opened', repository: 'alice/hello', payload: { action: 'closed' } })), ['action']);
   // Every problem is reported at once.
   assert.deepEqual(fieldOf(await post({ event: 'nope', repository: 'a/b', sender: 'ghost', payload: {} })).sort(), ['event', 'repository', 'sender']);
 

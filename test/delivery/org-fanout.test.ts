@@ -32,7 +32,7 @@ async function world(t: TestContext): Promise<World> {
   const receiver = await startReceiver();
   t.after(() => receiver.close());
   const { app } = await appFor(t, { HOOKLINE_ALLOWED_HOSTS: 'loopback' });
-  app.start();
+  await app.start();
   const org = await app.user('alice', ['admin:org_hook']);
   const repo = await app.user('alice', ['repo']);
   const orgId = (await createOrg(app, ORG, 'alice')).id;
