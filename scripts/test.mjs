@@ -1,5 +1,7 @@
 // `npm test`: type-check, run every suite on SQLite, then the API, delivery and compatibility suites
-// again on PostgreSQL when HOOKLINE_TEST_POSTGRES_URL is set (reported as skipped otherwise).
+// again on PostgreSQL when HOOKLINE_TEST_POSTGRES_URL is set (reported as skipped otherwise), with the
+// scale-out proofs (test/scale: many processes, a database restart), which need PostgreSQL: without it
+// they run with the SQLite suites only to report themselves skipped.
 // Ends with one plain summary line over both runs.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
@@ -9,6 +11,8 @@ import { join } from 'node:path';
 const files = (dir) => readdirSync(dir).filter((f) => f.endsWith('.test.ts')).map((f) => join(dir, f)).sort();
 const all = ['test/unit', 'test/contract', 'test/api', 'test/delivery', 'test/compat'].flatMap(files);
 const perEngine = ['test/api', 'test/delivery', 'test/compat'].flatMap(files);
+const scale = files('test/scale');
+const postgres = Boolean(process.env.HOOKLINE_TEST_POSTGRES_URL);
 const totals = { passed: 0, failed: 0, skipped: 0 };
 let ok = true;
 
@@ -36,9 +40,9 @@ if (typecheck.status !== 0) {
   process.exit(1);
 }
 
-run('SQLite', all, { HOOKLINE_TEST_ENGINE: 'sqlite' });
-if (process.env.HOOKLINE_TEST_POSTGRES_URL) {
-  run('PostgreSQL', perEngine, { HOOKLINE_TEST_ENGINE: 'postgres' });
+run('SQLite', postgres ? all : [...all, ...scale], { HOOKLINE_TEST_ENGINE: 'sqlite' });
+if (postgres) {
+  run('PostgreSQL', [...perEngine, ...scale], { HOOKLINE_TEST_ENGINE: 'postgres' });
 } else {
   console.log(`\nPostgreSQL run of ${perEngine.length} suites skipped: set HOOKLINE_TEST_POSTGRES_URL to run them.`);
 }

@@ -26,6 +26,8 @@ export interface Config {
   /** Hooks allowed per event per repository or organization (GitHub.com: 20, GHES: 250). */
   readonly maxHooksPerEvent: number;
   readonly runWorker: boolean;
+  /** fastify/pino log level for `serve` and `worker`. */
+  readonly logLevel: string;
   readonly dataDir: string;
 }
 
@@ -130,6 +132,11 @@ export function loadConfig(env: Source = process.env, overrides: Source = {}, ex
     problems.push(`HOOKLINE_DELIVERY_LEASE_MS (${deliveryLeaseMs}) must be longer than HOOKLINE_DELIVERY_TIMEOUT_MS (${deliveryTimeoutMs})`);
   }
 
+  const logLevel = (src.HOOKLINE_LOG_LEVEL ?? '').trim() || 'info';
+  if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(logLevel)) {
+    problems.push(`HOOKLINE_LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent, got "${logLevel}"`);
+  }
+
   const config: Config = {
     port,
     host,
@@ -145,6 +152,7 @@ export function loadConfig(env: Source = process.env, overrides: Source = {}, ex
     bodyLimitBytes: int('HOOKLINE_BODY_LIMIT_BYTES', 1024 * 1024, 1024, 100 * 1024 * 1024),
     maxHooksPerEvent: int('HOOKLINE_MAX_HOOKS_PER_EVENT', 20, 1, 10_000),
     runWorker: true,
+    logLevel,
     dataDir: (src.HOOKLINE_DATA_DIR ?? '').trim() || './data',
     ...extra,
   };

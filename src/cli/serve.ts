@@ -3,7 +3,7 @@ import { buildApp } from '../app.js';
 import type { Config } from '../config.js';
 
 export async function runServe(config: Config, roles: { api: boolean }): Promise<void> {
-  const app = await buildApp({ config: roles.api ? config : { ...config, runWorker: true }, logger: { level: 'info' } });
+  const app = await buildApp({ config: roles.api ? config : { ...config, runWorker: true }, logger: { level: config.logLevel } });
   if (app.generatedAdminToken) {
     console.log(`\nHookline site administrator token (shown once, store it now):\n\n  ${app.generatedAdminToken}\n`);
   }

@@ -18,7 +18,11 @@ async function hookWithHistory(t: TestContext, count: number, failures = true) {
   };
   for (let n = 0; n < count; n++) {
     const fail = failures && n % 3 === 2;
-    if (fail) await setUrl(receiver.url('/status/500'));
+    if (fail) {
+      // The URL is read when a delivery is claimed: let earlier events go out before switching it.
+      await app.worker!.idle();
+      await setUrl(receiver.url('/status/500'));
+    }
     await ingest(app, { event: 'issues', action: 'opened', repository: 'alice/hello', payload: { n } });
     if (fail) {
       await app.worker!.idle();

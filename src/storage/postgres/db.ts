@@ -26,7 +26,7 @@ export function isConnectionError(err: unknown): boolean {
   return (
     ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', '57P01', '57P02', '57P03'].includes(code) ||
     code.startsWith('08') ||
-    /Connection terminated|connection timeout|Client has encountered a connection error|not queryable/i.test(e.message ?? '')
+    /Connection terminated|connection timeout|timeout exceeded when trying to connect|Query read timeout|Client has encountered a connection error|not queryable/i.test(e.message ?? '')
   );
 }
 
@@ -36,9 +36,11 @@ export class Db implements Queryable {
   constructor(readonly config: pg.PoolConfig) {
     this.pool = new pg.Pool({
       max: 10,
-      connectionTimeoutMillis: 5_000,
+      connectionTimeoutMillis: 2_000,
       idleTimeoutMillis: 30_000,
       statement_timeout: 15_000,
+      // Enforced by the client too: a frozen server (not a restarted one) must not hang a request.
+      query_timeout: 20_000,
       ...config,
       types,
     } as pg.PoolConfig);
@@ -55,16 +57,23 @@ export class Db implements Queryable {
     return this.retrying(async () => {
       const client = await this.pool.connect();
       let broken = false;
+      // pg-pool drops its error listener while a client is checked out, and pg emits 'error' when the
+      // server ends the connection (a restart): unheard, that event would crash the process.
+      const onError = () => {
+        broken = true;
+      };
+      client.on('error', onError);
       try {
         await client.query('BEGIN');
         const result = await work(client);
         await client.query('COMMIT');
         return result;
       } catch (err) {
-        broken = isConnectionError(err);
+        broken ||= isConnectionError(err);
         if (!broken) await client.query('ROLLBACK').catch(() => undefined);
         throw err;
       } finally {
+        client.removeListener('error', onError);
         client.release(broken);
       }
     });

@@ -4,8 +4,10 @@ import type { ClaimedDelivery, DeliveryDetail, DeliveryStore, DeliverySummary } 
 import type { Db } from './db.js';
 import { toHook, type HookRow } from './hooks.js';
 
-/** The channel workers LISTEN on. */
-export const DUE_CHANNEL = 'hookline_deliveries_due';
+/** The channel workers LISTEN on; per schema, so installations sharing a database do not wake each other. */
+export function dueChannel(schema: string | null): string {
+  return schema ? `hookline_due_${schema}` : 'hookline_deliveries_due';
+}
 
 interface DeliveryRow {
   id: number; hook_id: number; event_id: number; guid: string; event: string; action: string | null;
@@ -24,7 +26,7 @@ function toSummary(r: DeliveryRow): DeliverySummary {
   };
 }
 
-export function postgresDeliveries(db: Db): Omit<DeliveryStore, 'listenForDue'> {
+export function postgresDeliveries(db: Db, channel: string): Omit<DeliveryStore, 'listenForDue'> {
   return {
     async acceptEvent(e, fanOut, dueAt) {
       return db.transaction(async (q) => {
@@ -48,7 +50,7 @@ export function postgresDeliveries(db: Db): Omit<DeliveryStore, 'listenForDue'> 
              SELECT h, $2, $3, $4, $5, $6, FALSE, $7, $8 FROM unnest($1::bigint[]) AS h`,
             [hookIds, eventId, e.guid, e.event, e.action, e.repositoryId, dueAt, e.now],
           );
-          await q.query(`SELECT pg_notify('${DUE_CHANNEL}', '')`);
+          await q.query(`SELECT pg_notify('${channel}', '')`);
         }
         if (fanOut.rememberAsLatestPush && e.repositoryId !== null) {
           await q.query(
@@ -77,7 +79,7 @@ export function postgresDeliveries(db: Db): Omit<DeliveryStore, 'listenForDue'> 
            WHERE id = $3 AND hook_id = $4 AND state = 'done' RETURNING id`,
           [dueAt, now, deliveryId, hookId],
         );
-        if (rows.length > 0) await q.query(`SELECT pg_notify('${DUE_CHANNEL}', '')`);
+        if (rows.length > 0) await q.query(`SELECT pg_notify('${channel}', '')`);
         return rows[0]?.id ?? null;
       });
     },
@@ -130,7 +132,7 @@ export function postgresDeliveries(db: Db): Omit<DeliveryStore, 'listenForDue'> 
         "UPDATE deliveries SET lease_owner = NULL, lease_until = NULL WHERE lease_owner = $1 AND state = 'pending'",
         [worker],
       );
-      if (rowCount) await db.query(`SELECT pg_notify('${DUE_CHANNEL}', '')`);
+      if (rowCount) await db.query(`SELECT pg_notify('${channel}', '')`);
       return rowCount ?? 0;
     },
 

@@ -5,7 +5,7 @@ import { readMigrations } from '../migrations.js';
 import type { Store } from '../store.js';
 import { postgresAccounts } from './accounts.js';
 import { Db } from './db.js';
-import { DUE_CHANNEL, postgresDeliveries } from './deliveries.js';
+import { dueChannel, postgresDeliveries } from './deliveries.js';
 import { postgresHooks } from './hooks.js';
 
 const MIGRATIONS_DIR = fileURLToPath(new URL('./migrations', import.meta.url));
@@ -27,6 +27,9 @@ export async function openPostgresStore(url: string): Promise<Store> {
 
   async function migrate(): Promise<void> {
     const client = new pg.Client({ connectionString, options });
+    // A server going away mid-migration fails the pending query; without a listener the 'error' event
+    // pg also emits would crash the process instead.
+    client.on('error', () => undefined);
     await client.connect();
     try {
       await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
@@ -52,7 +55,8 @@ export async function openPostgresStore(url: string): Promise<Store> {
   }
   await migrate();
 
-  const deliveries = postgresDeliveries(db);
+  const channel = dueChannel(schema);
+  const deliveries = postgresDeliveries(db, channel);
   return {
     capabilities: { multiProcess: true },
     migrate,
@@ -60,12 +64,12 @@ export async function openPostgresStore(url: string): Promise<Store> {
     ...postgresAccounts(db),
     ...postgresHooks(db),
     ...deliveries,
-    listenForDue: (listener) => listen(connectionString, options, listener),
+    listenForDue: (listener) => listen(connectionString, options, channel, listener),
   };
 }
 
 /** A dedicated LISTEN connection that reconnects by itself after the database comes back. */
-async function listen(connectionString: string, options: string | undefined, listener: () => void): Promise<() => Promise<void>> {
+async function listen(connectionString: string, options: string | undefined, channel: string, listener: () => void): Promise<() => Promise<void>> {
   let client: pg.Client | null = null;
   let closed = false;
   let retry: NodeJS.Timeout | null = null;
@@ -76,7 +80,7 @@ async function listen(connectionString: string, options: string | undefined, lis
     c.on('error', () => reconnect());
     try {
       await c.connect();
-      await c.query(`LISTEN ${DUE_CHANNEL}`);
+      await c.query(`LISTEN ${channel}`);
       client = c;
       listener(); // rows may have been queued while we were not listening
     } catch {
