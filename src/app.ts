@@ -71,6 +71,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
     worker = new DeliveryWorker({
       store, sender, clock, logger,
       concurrency: config.deliveryConcurrency,
+      perHook: config.deliveryConcurrencyPerHook,
       leaseMs: config.deliveryLeaseMs,
       secretsOf: (hook) => ({ secret: open(hook.config.secret), username: open(hook.config.username), password: open(hook.config.password) }),
     });

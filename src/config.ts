@@ -21,6 +21,8 @@ export interface Config {
   readonly secretKey: Buffer | null;
   readonly deliveryRetentionDays: number;
   readonly deliveryConcurrency: number;
+  /** Deliveries one hook may have in flight at once, across all workers. */
+  readonly deliveryConcurrencyPerHook: number;
   /** Largest accepted API request body, in bytes (the event-ingest route has its own 25 MB cap). */
   readonly bodyLimitBytes: number;
   /** Hooks allowed per event per repository or organization (GitHub.com: 20, GHES: 250). */
@@ -149,6 +151,7 @@ export function loadConfig(env: Source = process.env, overrides: Source = {}, ex
     secretKey,
     deliveryRetentionDays: int('HOOKLINE_DELIVERY_RETENTION_DAYS', 7, 1, 3650),
     deliveryConcurrency: int('HOOKLINE_DELIVERY_CONCURRENCY', 64, 1, 10_000),
+    deliveryConcurrencyPerHook: int('HOOKLINE_DELIVERY_CONCURRENCY_PER_HOOK', 16, 1, 10_000),
     bodyLimitBytes: int('HOOKLINE_BODY_LIMIT_BYTES', 1024 * 1024, 1024, 100 * 1024 * 1024),
     maxHooksPerEvent: int('HOOKLINE_MAX_HOOKS_PER_EVENT', 20, 1, 10_000),
     runWorker: true,

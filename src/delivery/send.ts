@@ -54,27 +54,42 @@ export function createSender(opts: { allowedHosts: AllowedHosts; timeoutMs: numb
       headersTimeout: opts.timeoutMs,
       bodyTimeout: opts.timeoutMs,
     });
+  /** Per URL: why its literal IP address is refused, or null (names are judged after DNS instead). */
+  const literalVerdicts = new Map<string, string | null>();
+  const literalRefusal = (url: string): string | null => {
+    let verdict = literalVerdicts.get(url);
+    if (verdict === undefined) {
+      const host = new URL(url).hostname.replace(/^\[|\]$/g, '');
+      const refused = isIP(host) ? refusedAddress(policy, host) : null;
+      verdict = refused === null ? null : `${host} is ${refused}, refused by HOOKLINE_ALLOWED_HOSTS`;
+      if (literalVerdicts.size >= 10_000) literalVerdicts.clear();
+      literalVerdicts.set(url, verdict);
+    }
+    return verdict;
+  };
   const secure = agentFor(true);
   const insecure = agentFor(false);
+  const deadlines = new Deadlines(opts.timeoutMs);
 
   return {
     async send(req) {
       const started = performance.now();
       const elapsed = () => Math.round((performance.now() - started) / 10) / 100;
+      const deadline = deadlines.start();
       try {
-        // Literal IP addresses never go through DNS lookup, so they are judged here.
-        const host = new URL(req.url).hostname.replace(/^\[|\]$/g, '');
-        if (isIP(host) && refusedAddress(policy, host) !== null) {
-          throw new RefusedAddress(`${host} is ${refusedAddress(policy, host)}, refused by HOOKLINE_ALLOWED_HOSTS`);
-        }
+        // Literal IP addresses never go through DNS lookup, so they are judged here (once per URL).
+        const refused = literalRefusal(req.url);
+        if (refused !== null) throw new RefusedAddress(refused);
         const res = await request(req.url, {
           method: 'POST',
           headers: req.headers,
           body: req.body,
           dispatcher: req.insecureSsl ? insecure : secure,
-          signal: AbortSignal.timeout(opts.timeoutMs),
+          signal: deadline,
         });
-        const body = await readCapped(res.body);
+        // A short body of known length is read in one go; anything else is streamed up to the cap.
+        const length = Number(res.headers['content-length']);
+        const body = length <= RESPONSE_BODY_CAP ? await res.body.text() : await readCapped(res.body);
         const ok = res.statusCode >= 200 && res.statusCode < 300;
         return {
           status: ok ? 'OK' : `Invalid HTTP Response: ${res.statusCode}`,
@@ -85,12 +100,87 @@ export function createSender(opts: { allowedHosts: AllowedHosts; timeoutMs: numb
         };
       } catch (err) {
         return { ...describeFailure(err), duration: elapsed(), responseHeaders: null, responseBody: null };
+      } finally {
+        deadlines.finish(deadline);
       }
     },
     async close() {
       await Promise.all([secure.close(), insecure.close()]);
     },
   };
+}
+
+/**
+ * The whole-request timeout, as AbortSignal.timeout() would give it, for a fraction of its cost (it
+ * showed as ~3 % of the delivery path: a timer, an AbortSignal and a weak reference per request). All
+ * requests share one timeout, so deadlines expire in the order they start: a linked list in start
+ * order and one timer armed for its head. undici needs only `aborted`, `reason` and the listeners.
+ */
+class Deadline {
+  aborted = false;
+  reason: unknown = undefined;
+  prev: Deadline | null = null;
+  next: Deadline | null = null;
+  private listeners: Array<() => void> = [];
+
+  constructor(readonly at: number) {}
+
+  addEventListener(_type: 'abort', listener: () => void): void {
+    this.listeners.push(listener);
+  }
+
+  removeEventListener(_type: 'abort', listener: () => void): void {
+    this.listeners = this.listeners.filter((l) => l !== listener);
+  }
+
+  abort(): void {
+    this.aborted = true;
+    this.reason = new DOMException('The operation was aborted due to timeout', 'TimeoutError');
+    for (const listener of this.listeners.splice(0)) listener();
+  }
+}
+
+class Deadlines {
+  private head: Deadline | null = null;
+  private tail: Deadline | null = null;
+  private timer: NodeJS.Timeout | null = null;
+
+  constructor(private readonly timeoutMs: number) {}
+
+  start(): Deadline {
+    const d = new Deadline(performance.now() + this.timeoutMs);
+    d.prev = this.tail;
+    if (this.tail) this.tail.next = d;
+    else this.head = d;
+    this.tail = d;
+    if (!this.timer) this.arm();
+    return d;
+  }
+
+  finish(d: Deadline): void {
+    if (d.prev) d.prev.next = d.next;
+    else if (this.head === d) this.head = d.next;
+    if (d.next) d.next.prev = d.prev;
+    else if (this.tail === d) this.tail = d.prev;
+    d.prev = d.next = null;
+  }
+
+  private arm(): void {
+    if (!this.head) return;
+    this.timer = setTimeout(() => this.expire(), Math.max(0, this.head.at - performance.now()));
+    this.timer.unref();
+  }
+
+  private expire(): void {
+    this.timer = null;
+    const now = performance.now();
+    while (this.head && this.head.at <= now) {
+      const d = this.head;
+      this.finish(d);
+      d.abort();
+    }
+    this.arm();
+  }
 }
 
 async function readCapped(body: AsyncIterable<Buffer> & { destroy(): void }): Promise<string> {

@@ -16,12 +16,21 @@ export interface WorkerOptions {
   /** Decrypts a hook's secret and credentials. */
   secretsOf(hook: ClaimedDelivery['hook']): HookSecrets;
   concurrency: number;
+  /** Most deliveries one hook may have in flight (across workers), so a slow receiver cannot take every slot. */
+  perHook: number;
   /** Longer than the delivery timeout, so a live worker never loses a row it is still sending. */
   leaseMs: number;
   /** Longest sleep between checks when nothing wakes the worker. */
   pollMs?: number;
   logger?: FastifyBaseLogger;
 }
+
+/** While fewer slots than a batch are free, a claim waits at most this long for more to free up. */
+const COALESCE_MS = 2;
+/** Encoded bodies kept for the next batches (a fan-out's deliveries are claimed over several batches). */
+const BODY_CACHE_BYTES = 16 * 1024 * 1024;
+/** Decrypted hook credentials kept, keyed by their sealed form, so a rotated secret is a new entry. */
+const SECRET_CACHE_ENTRIES = 10_000;
 
 export class DeliveryWorker {
   readonly id = `worker-${randomUUID()}`;
@@ -30,8 +39,15 @@ export class DeliveryWorker {
   private wakeUp: (() => void) | null = null;
   private woken = false;
   private loop: Promise<void> | null = null;
+  private lastClaimAt = 0;
+  /** Claiming fewer rows than this at once is deferred briefly while deliveries are in flight. */
+  private readonly batchMin: number;
+  private readonly bodies = new BodyCache(BODY_CACHE_BYTES);
+  private readonly secrets = new Map<string, HookSecrets>();
 
-  constructor(private readonly opts: WorkerOptions) {}
+  constructor(private readonly opts: WorkerOptions) {
+    this.batchMin = Math.max(1, Math.min(16, Math.floor(opts.concurrency / 4)));
+  }
 
   start(): void {
     if (this.running) return;
@@ -72,11 +88,22 @@ export class DeliveryWorker {
     while (this.running) {
       this.woken = false;
       const free = concurrency - this.inFlight.size;
+      // A claim is a write transaction that walks past the rows in flight, so claiming one row per freed
+      // slot costs O(concurrency) per delivery. While nearly every slot is busy, let a few more free up
+      // first, for at most COALESCE_MS (real time), so a worker full of slow receivers still progresses.
+      if (free > 0 && free < this.batchMin) {
+        const wait = this.lastClaimAt + COALESCE_MS - performance.now();
+        if (wait > 0) {
+          await this.sleep(wait);
+          continue;
+        }
+      }
       let claimed: ClaimedDelivery[] = [];
       if (free > 0) {
         try {
+          this.lastClaimAt = performance.now();
           const now = clock.now().getTime();
-          claimed = await store.claimDue(this.id, now, now + leaseMs, free);
+          claimed = await store.claimDue(this.id, now, now + leaseMs, free, this.opts.perHook);
           if (claimed.length > 0) this.dispatch(claimed);
         } catch (err) {
           this.opts.logger?.error({ err }, 'claiming deliveries failed; will retry');
@@ -90,18 +117,26 @@ export class DeliveryWorker {
   }
 
   private dispatch(claimed: ClaimedDelivery[]): void {
-    const payloads = this.opts.store.loadPayloads(claimed.map((d) => d.eventId));
-    // Hooks with the same content type receive the same bytes: encode each event's body once per batch.
-    const bodies = new Map<string, Buffer>();
+    // Hooks with the same content type receive the same bytes: each event's body is encoded once and
+    // kept for the batches that follow, so only events not seen recently are read from the store.
+    const missing = [...new Set(claimed.filter((d) => !this.bodies.has(bodyKey(d))).map((d) => d.eventId))];
+    const payloads = missing.length > 0 ? this.opts.store.loadPayloads(missing) : Promise.resolve(new Map<number, string>());
     for (const delivery of claimed) {
       const task = (async () => {
-        const payload = (await payloads).get(delivery.eventId) ?? '{}';
-        const key = `${delivery.eventId}:${delivery.hook.config.contentType}`;
-        let body = bodies.get(key);
-        if (!body) bodies.set(key, (body = encodeBody(payload, delivery.hook.config.contentType)));
-        await this.deliver(delivery, payload, body);
+        const key = bodyKey(delivery);
+        let body = this.bodies.get(key);
+        if (!body) {
+          const payload = (await payloads).get(delivery.eventId) ?? (await this.opts.store.loadPayloads([delivery.eventId])).get(delivery.eventId) ?? '{}';
+          body = encodeBody(payload, delivery.hook.config.contentType);
+          this.bodies.set(key, body);
+        }
+        await this.deliver(delivery, body);
       })();
-      const tracked = task.finally(() => {
+      // Loading the payloads can fail (the database went away after the claim); a rejection nobody
+      // handles would end the process. The row stays leased and is claimed again once the lease expires.
+      const tracked = task.catch((err) => {
+        this.opts.logger?.error({ err, delivery: delivery.id }, 'delivery failed before sending; it will be retried');
+      }).finally(() => {
         this.inFlight.delete(tracked);
         this.wake(); // a slot is free
       });
@@ -109,10 +144,10 @@ export class DeliveryWorker {
     }
   }
 
-  private async deliver(delivery: ClaimedDelivery, payload: string, body: Buffer): Promise<void> {
+  private async deliver(delivery: ClaimedDelivery, body: Buffer): Promise<void> {
     const { store, sender, clock, logger } = this.opts;
     try {
-      const req = prepare(delivery, payload, this.opts.secretsOf(delivery.hook), body);
+      const req = prepare(delivery, '', this.secretsFor(delivery.hook), body);
       const result = await sender.send(req);
       const outcome = {
         url: req.url,
@@ -130,6 +165,18 @@ export class DeliveryWorker {
       // The lease expires and the row is claimed again: at-least-once, never lost.
       logger?.error({ err, delivery: delivery.id }, 'delivery could not be recorded; it will be retried');
     }
+  }
+
+  /** Decrypting a secret per delivery is measurable; the plaintext is kept per sealed value instead. */
+  private secretsFor(hook: ClaimedDelivery['hook']): HookSecrets {
+    const c = hook.config;
+    const key = `${hook.id}\n${c.secret ?? ''}\n${c.username ?? ''}\n${c.password ?? ''}`;
+    let secrets = this.secrets.get(key);
+    if (!secrets) {
+      if (this.secrets.size >= SECRET_CACHE_ENTRIES) this.secrets.clear();
+      this.secrets.set(key, (secrets = this.opts.secretsOf(hook)));
+    }
+    return secrets;
   }
 
   /** Retries recording through a short database outage rather than sending the delivery again later. */
@@ -168,5 +215,39 @@ export class DeliveryWorker {
         done();
       };
     });
+  }
+}
+
+const bodyKey = (d: ClaimedDelivery) => `${d.eventId}:${d.hook.config.contentType}`;
+
+/** Encoded bodies by event and content type, least recently used dropped first, bounded in bytes. */
+class BodyCache {
+  private entries = new Map<string, Buffer>();
+  private bytes = 0;
+
+  constructor(private readonly limit: number) {}
+
+  has(key: string): boolean {
+    return this.entries.has(key);
+  }
+
+  get(key: string): Buffer | undefined {
+    const body = this.entries.get(key);
+    if (body) {
+      this.entries.delete(key);
+      this.entries.set(key, body);
+    }
+    return body;
+  }
+
+  set(key: string, body: Buffer): void {
+    if (body.length > this.limit / 4 || this.entries.has(key)) return; // a huge payload is not worth evicting everything for
+    this.entries.set(key, body);
+    this.bytes += body.length;
+    for (const [k, b] of this.entries) {
+      if (this.bytes <= this.limit) break;
+      this.entries.delete(k);
+      this.bytes -= b.length;
+    }
   }
 }

@@ -87,8 +87,12 @@ export interface DeliveryStore {
   /** Queues a new attempt of a stored delivery (same event, same GUID), flagged as a redelivery. */
   insertRedelivery(hookId: number, deliveryId: number, now: string, dueAt: number): Promise<number | null>;
 
-  /** Leases up to `limit` due deliveries to `worker` until `leaseUntil`. */
-  claimDue(worker: string, now: number, leaseUntil: number, limit: number): Promise<ClaimedDelivery[]>;
+  /**
+   * Leases up to `limit` due deliveries to `worker` until `leaseUntil`, oldest first, never letting one
+   * hook have more than `perHook` deliveries in flight across all workers (so a slow receiver cannot
+   * occupy every slot while other hooks wait).
+   */
+  claimDue(worker: string, now: number, leaseUntil: number, limit: number, perHook: number): Promise<ClaimedDelivery[]>;
   /** Event payloads by event id, for a batch of claimed deliveries. */
   loadPayloads(eventIds: number[]): Promise<Map<number, string>>;
   /** Records the outcome if `worker` still holds the lease; false means a newer claim owns the row. */

@@ -102,18 +102,18 @@ for (const engine of engines) {
       const f = await fixture();
       try {
         await f.store.acceptEvent(event('g1', f.repo.id), fanOutAll(f.owner), 1000);
-        assert.deepEqual(await f.store.claimDue('w1', 500, 10_000, 10), [], 'not due yet');
-        const claimed = await f.store.claimDue('w1', 1000, 10_000, 10);
+        assert.deepEqual(await f.store.claimDue('w1', 500, 10_000, 10, 100), [], 'not due yet');
+        const claimed = await f.store.claimDue('w1', 1000, 10_000, 10, 100);
         assert.equal(claimed.length, 2);
         assert.equal(claimed[0].hook.id, f.a.id);
-        assert.deepEqual(await f.store.claimDue('w2', 5000, 20_000, 10), [], 'leased rows are not claimable');
-        const stolen = await f.store.claimDue('w2', 10_001, 30_000, 1);
+        assert.deepEqual(await f.store.claimDue('w2', 5000, 20_000, 10, 100), [], 'leased rows are not claimable');
+        const stolen = await f.store.claimDue('w2', 10_001, 30_000, 1, 100);
         assert.equal(stolen.length, 1, 'an expired lease makes the row claimable again');
         assert.equal(await f.store.completeDelivery(stolen[0].id, 'w1', outcome(200)), false, 'stale worker cannot record');
         assert.equal(await f.store.completeDelivery(stolen[0].id, 'w2', outcome(200)), true);
         assert.equal(await f.store.completeDelivery(stolen[0].id, 'w2', outcome(500)), false, 'recorded once');
         assert.equal(await f.store.releaseClaims('w1'), 1);
-        assert.equal((await f.store.claimDue('w3', 10_002, 40_000, 10)).length, 1, 'released rows are claimable at once');
+        assert.equal((await f.store.claimDue('w3', 10_002, 40_000, 10, 100)).length, 1, 'released rows are claimable at once');
         const payloads = await f.store.loadPayloads([claimed[0].eventId]);
         assert.equal(payloads.get(claimed[0].eventId), '{"n":"g1"}');
         const hook = await f.store.findHook(f.owner, stolen[0].hook.id);
@@ -127,7 +127,7 @@ for (const engine of engines) {
       const f = await fixture();
       try {
         for (let i = 0; i < 5; i++) await f.store.acceptEvent(event(`g${i}`, f.repo.id), { owners: [f.owner], accepts: (h) => h.id === f.a.id }, 0);
-        const claimed = await f.store.claimDue('w', 0, 1000, 10);
+        const claimed = await f.store.claimDue('w', 0, 1000, 10, 100);
         for (const [i, d] of claimed.entries()) await f.store.completeDelivery(d.id, 'w', outcome(i % 2 === 0 ? 200 : 500));
         const all = await f.store.listDeliveries({ hookId: f.a.id, limit: 10 });
         assert.deepEqual(all.map((d) => d.guid), ['g4', 'g3', 'g2', 'g1', 'g0']);
@@ -140,7 +140,7 @@ for (const engine of engines) {
         const again = await f.store.insertRedelivery(f.a.id, all[0].id, NOW, 0);
         assert.ok(again);
         assert.equal(await f.store.insertRedelivery(f.b.id, all[0].id, NOW, 0), null, 'only through its own hook');
-        const [re] = await f.store.claimDue('w', 0, 1000, 10);
+        const [re] = await f.store.claimDue('w', 0, 1000, 10, 100);
         assert.equal(re.guid, 'g4');
         assert.equal(re.redelivery, true);
         await f.store.completeDelivery(re.id, 'w', outcome(200));
@@ -157,12 +157,31 @@ for (const engine of engines) {
       const f = await fixture();
       try {
         await f.store.acceptEvent(event('old', f.repo.id), { owners: [f.owner], accepts: (h) => h.id === f.a.id }, 0);
-        const [d] = await f.store.claimDue('w', 0, 1000, 10);
+        const [d] = await f.store.claimDue('w', 0, 1000, 10, 100);
         await f.store.completeDelivery(d.id, 'w', outcome(200));
         await f.store.acceptEvent(event('pending', f.repo.id), { owners: [f.owner], accepts: (h) => h.id === f.a.id }, 0);
         assert.equal(await f.store.pruneDeliveries('2027-01-01T00:00:00Z'), 1);
         assert.equal(await f.store.findDelivery(f.a.id, d.id), null);
-        assert.equal((await f.store.claimDue('w', 0, 1000, 10)).length, 1, 'the pending delivery survived');
+        assert.equal((await f.store.claimDue('w', 0, 1000, 10, 100)).length, 1, 'the pending delivery survived');
+      } finally {
+        await f.close();
+      }
+    });
+
+    test('a hook never has more than perHook deliveries in flight, so other hooks still get claimed', async () => {
+      const f = await fixture();
+      try {
+        // Ten older deliveries for hook a, then one for hook b.
+        for (let i = 0; i < 10; i++) await f.store.acceptEvent(event(`a${i}`, f.repo.id), { owners: [f.owner], accepts: (h) => h.id === f.a.id }, 0);
+        await f.store.acceptEvent(event('b0', f.repo.id), { owners: [f.owner], accepts: (h) => h.id === f.b.id }, 1);
+        const first = await f.store.claimDue('w1', 10, 1000, 10, 3);
+        assert.deepEqual(first.map((d) => d.guid), ['a0', 'a1', 'a2', 'b0']);
+        // Across workers too: hook a is at its cap until one of its deliveries completes.
+        assert.deepEqual(await f.store.claimDue('w2', 10, 1000, 10, 3), []);
+        await f.store.completeDelivery(first[0].id, 'w1', outcome(200));
+        assert.deepEqual((await f.store.claimDue('w2', 10, 1000, 10, 3)).map((d) => d.guid), ['a3']);
+        // Expired leases do not count as in flight.
+        assert.deepEqual((await f.store.claimDue('w3', 2000, 3000, 10, 3)).map((d) => d.guid), ['a1', 'a2', 'a3', 'b0']);
       } finally {
         await f.close();
       }
@@ -174,7 +193,7 @@ for (const engine of engines) {
         await f.store.acceptEvent(event('g', f.repo.id), fanOutAll(f.owner), 0);
         assert.equal(await f.store.deleteHook(f.owner, f.a.id), true);
         assert.equal(await f.store.deleteHook(f.owner, f.a.id), false);
-        const claimed = await f.store.claimDue('w', 0, 1000, 10);
+        const claimed = await f.store.claimDue('w', 0, 1000, 10, 100);
         assert.deepEqual(claimed.map((c) => c.hook.id), [f.b.id]);
       } finally {
         await f.close();

@@ -159,3 +159,21 @@ test('a target that resolves to a refused address is never contacted, and the fa
     assert.match(last.message, /refused by HOOKLINE_ALLOWED_HOSTS/);
   }
 });
+
+test('a hanging receiver with more queued deliveries than worker slots still cannot stall other hooks', async (t) => {
+  // 4 slots in all, at most 2 per hook: 20 deliveries queued for the hanging hook may occupy only 2.
+  const { app, receiver, token, path } = await deliveryRig(t, {
+    HOOKLINE_DELIVERY_TIMEOUT_MS: '60000', HOOKLINE_DELIVERY_CONCURRENCY: '4', HOOKLINE_DELIVERY_CONCURRENCY_PER_HOOK: '2',
+  });
+  const hang = await hook(app, token, path, receiver.url('/hang'), { events: ['issues'] });
+  await arrivals(receiver, byEvent('ping', hang.id), 1); // its ping hangs too, holding one of its 2 slots
+  for (let i = 0; i < 20; i++) await ingest(app, { event: 'issues', repository: 'alice/hello', payload: { n: i } });
+  const ok = await hook(app, token, path, receiver.url('/ok'), { events: ['issues'] });
+  const guids: string[] = [];
+  for (let i = 0; i < 10; i++) guids.push((await ingest(app, { event: 'issues', repository: 'alice/hello', payload: { n: i } })).guid);
+
+  const delivered = await arrivals(receiver, byEvent('issues', ok.id), 10);
+  assert.deepEqual(new Set(delivered.map((r) => r.headers['x-github-delivery'])), new Set(guids));
+  const toHanging = receiver.received.filter((r) => r.headers['x-github-hook-id'] === String(hang.id));
+  assert.equal(toHanging.length, 2, 'the hanging hook never has more than its share in flight');
+});

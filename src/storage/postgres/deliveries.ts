@@ -84,16 +84,26 @@ export function postgresDeliveries(db: Db, channel: string): Omit<DeliveryStore,
       });
     },
 
-    async claimDue(worker, now, leaseUntil, limit) {
+    async claimDue(worker, now, leaseUntil, limit, perHook) {
+      // Candidates come from hooks below their in-flight cap, oldest first (a window a few times the
+      // batch, locked with SKIP LOCKED); then each hook gets at most its remaining share.
       const { rows } = await db.query<DeliveryRow & { hook: HookRow }>(
-        `WITH due AS (
-           SELECT id FROM deliveries
+        `WITH busy AS (
+           SELECT hook_id, count(*) AS n FROM deliveries
+           WHERE state = 'pending' AND lease_owner IS NOT NULL AND lease_until >= $1 GROUP BY hook_id),
+         window_rows AS (
+           SELECT id, hook_id, due_at FROM deliveries
            WHERE state = 'pending' AND due_at <= $1 AND (lease_until IS NULL OR lease_until < $1)
-           ORDER BY due_at, id LIMIT $4 FOR UPDATE SKIP LOCKED)
+             AND hook_id NOT IN (SELECT hook_id FROM busy WHERE n >= $5)
+           ORDER BY due_at, id LIMIT $4 * 4 FOR UPDATE SKIP LOCKED),
+         ranked AS (
+           SELECT w.id, w.due_at, row_number() OVER (PARTITION BY w.hook_id ORDER BY w.due_at, w.id) + coalesce(b.n, 0) AS slot
+           FROM window_rows w LEFT JOIN busy b ON b.hook_id = w.hook_id),
+         due AS (SELECT id FROM ranked WHERE slot <= $5 ORDER BY due_at, id LIMIT $4)
          UPDATE deliveries d SET lease_owner = $2, lease_until = $3, attempts = d.attempts + 1
          FROM due, hooks h WHERE d.id = due.id AND h.id = d.hook_id
          RETURNING d.id, d.hook_id, d.event_id, d.guid, d.event, d.action, d.redelivery, row_to_json(h.*) AS hook`,
-        [now, worker, leaseUntil, limit],
+        [now, worker, leaseUntil, limit, perHook],
       );
       const claimed: ClaimedDelivery[] = rows.map((r) => ({
         id: r.id, guid: r.guid, event: r.event, action: r.action, redelivery: r.redelivery, eventId: r.event_id,
