@@ -1,0 +1,255 @@
+// `npm run bench [-- --quick] [--only=raw,sqlite,postgres,bullmq,latency,fanout,list,rss,api] [--rounds=N] [--cpu-prof]`
+// Runs every scenario against its baseline in one run, prints the table and writes
+// bench/results/latest.json (and latest.md, the table as BENCHMARKS.md shows it).
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { BENCH_DIR, median, now, parseOptions, round } from './common.js';
+import { dropBenchDatabase, SCRATCH } from './hookline.js';
+import { Receiver } from './receiver.js';
+import { describeMachine, markdownTable, textTable, type Row } from './report.js';
+import { apiThroughput, type ApiResult } from './scenarios/api.js';
+import { fanout, type FanoutResult } from './scenarios/fanout.js';
+import { latency, type LatencyResult } from './scenarios/latency.js';
+import { listDeliveries, type ListPoint } from './scenarios/list.js';
+import { backlog, type BacklogResult } from './scenarios/rss.js';
+import {
+  bullmqServiceThroughput, bullmqThroughput, hooklineThroughput, planFor, rawThroughput, type ThroughputResult,
+} from './scenarios/throughput.js';
+
+const o = parseOptions(process.argv.slice(2));
+const wants = (name: string) => o.only.size === 0 || o.only.has(name);
+const notes: string[] = [];
+const started = now();
+const log = (msg: string) => console.log(`[bench ${((now() - started) / 1000).toFixed(0).padStart(4)} s] ${msg}`);
+
+/** Runs a measurement; a failure becomes null and a note, so one broken system does not sink the run. */
+async function attempt<T>(label: string, fn: () => Promise<T>): Promise<T | null> {
+  try {
+    return await fn();
+  } catch (err) {
+    const message = (err as Error).message.split('\n')[0];
+    notes.push(`${label}: not measured (${message})`);
+    log(`${label} failed: ${message}`);
+    return null;
+  }
+}
+
+const receiver = new Receiver();
+await receiver.listen();
+const machine = await describeMachine(o);
+log(`${o.quick ? 'quick' : 'full'} run on ${machine.summary}`);
+
+// 1–3. Throughput: rounds rotate the order of the systems, and each figure is the median over rounds.
+const plan = planFor(o);
+type System = 'raw' | 'sqlite' | 'bullmq' | 'bullmq_worker' | 'postgres' | 'sqlite_baseline';
+const systems = (['raw', 'sqlite', 'bullmq', 'bullmq_worker', 'postgres'] as const).filter(wants) as System[];
+if (o.baselineSrc && wants('sqlite')) systems.push('sqlite_baseline');
+const perRound: Record<string, Array<ThroughputResult | null>> = Object.fromEntries(systems.map((s) => [s, []]));
+if (systems.length > 0) {
+  for (let r = 0; r < o.rounds; r++) {
+    const order = systems.map((_, i) => systems[(i + r) % systems.length]);
+    for (const system of order) {
+      if (r > 0 && perRound[system].every((x) => x === null)) continue; // failed before: not again
+      log(`throughput round ${r + 1}/${o.rounds}: ${system}`);
+      const result = await attempt(`throughput ${system}`, () => {
+        if (system === 'raw') return rawThroughput(o, receiver, plan);
+        if (system === 'bullmq') return bullmqServiceThroughput(o, receiver, plan, r);
+        if (system === 'bullmq_worker') return bullmqThroughput(o, receiver, plan, r);
+        if (system === 'sqlite_baseline') return hooklineThroughput(o, receiver, plan, 'sqlite', r, o.baselineSrc);
+        return hooklineThroughput(o, receiver, plan, system, r);
+      });
+      perRound[system].push(result);
+      if (result) log(`  ${system}: ${round(result.perS, 0)} deliveries/s (${round(result.cpuMsPerDelivery, 3)} CPU ms each)`);
+    }
+  }
+}
+const best = (system: string) => {
+  const ok = (perRound[system] ?? []).filter((x): x is ThroughputResult => x !== null);
+  return ok.length === 0 ? null : ok.sort((a, b) => a.perS - b.perS)[Math.floor((ok.length - 1) / 2)];
+};
+const tp = {
+  raw: best('raw'), sqlite: best('sqlite'), bullmq: best('bullmq'), bullmqWorker: best('bullmq_worker'), postgres: best('postgres'),
+  baseline: best('sqlite_baseline'),
+};
+
+// 4. Latency at 1 000 events/s.
+const lat: { sqlite: LatencyResult | null; postgres: LatencyResult | null; baseline: LatencyResult | null } = { sqlite: null, postgres: null, baseline: null };
+if (wants('latency')) {
+  log('latency at 1 000 events/s (SQLite)');
+  lat.sqlite = await attempt('latency sqlite', () => latency(o, receiver, 'sqlite'));
+  if (o.baselineSrc) {
+    log(`latency at 1 000 events/s (SQLite, baseline checkout ${o.baselineSrc})`);
+    lat.baseline = await attempt('latency baseline', () => latency(o, receiver, 'sqlite', o.baselineSrc));
+  }
+  if ((!o.quick || o.only.has('latency')) && (!systems.includes('postgres') || tp.postgres)) {
+    log('latency at 1 000 events/s (PostgreSQL)');
+    lat.postgres = await attempt('latency postgres', () => latency(o, receiver, 'postgres'));
+  }
+}
+
+// 5. Scale.
+let fan: FanoutResult | null = null;
+if (wants('fanout')) {
+  log('fan-out of one event to 1 000 hooks');
+  fan = await attempt('fan-out', () => fanout(o, receiver, 'sqlite'));
+}
+let list: ListPoint[] | null = null;
+if (wants('list')) {
+  log('list deliveries at 1k and 1M rows (seeding 1M rows takes a little while)');
+  list = await attempt('list deliveries', () => listDeliveries(o, receiver));
+}
+let mem: BacklogResult | null = null;
+let memBaseline: BacklogResult | null = null;
+if (wants('rss')) {
+  log('RSS with 100 000 pending deliveries, then draining them');
+  mem = await attempt('backlog', () => backlog(o, receiver, 'sqlite'));
+  if (o.baselineSrc) {
+    log(`the same with the baseline checkout ${o.baselineSrc}`);
+    memBaseline = await attempt('backlog baseline', () => backlog(o, receiver, 'sqlite', o.baselineSrc));
+  }
+}
+
+// 6. API.
+let api: ApiResult | null = null;
+if (wants('api')) {
+  log('API: GET a hook, Hookline vs a bare fastify handler');
+  api = await attempt('api', () => apiThroughput(o, receiver));
+}
+
+if (receiver.badSignatures > 0) notes.push(`${receiver.badSignatures} of ${receiver.verified} sampled signatures did not verify`);
+await receiver.close();
+rmSync(SCRATCH, { recursive: true, force: true });
+if (wants('postgres') || wants('latency')) await dropBenchDatabase(o.postgresUrl);
+
+const ratio = (a: number | null | undefined, b: number | null | undefined) => (a && b ? a / b : null);
+const per = (x: ThroughputResult | null) => (x ? round(x.perS, 0) : null);
+const list1k = list?.find((p) => p.rows === 1_000) ?? null;
+const list1m = list?.find((p) => p.rows === 1_000_000) ?? null;
+const fullRun = o.only.size === 0;
+if (fullRun && !tp.postgres) notes.push('PostgreSQL column is null: the PostgreSQL run failed (see above)');
+
+const results = {
+  machine: machine.summary,
+  machine_detail: machine.detail,
+  run: { date: new Date().toISOString(), mode: o.quick ? 'quick' : 'full', rounds: o.rounds, seconds: round((now() - started) / 1000, 0), only: [...o.only] },
+  delivery: {
+    hookline_sqlite_per_s: per(tp.sqlite),
+    hookline_postgres_per_s: per(tp.postgres),
+    raw_per_s: per(tp.raw),
+    bullmq_per_s: per(tp.bullmq),
+    bullmq_worker_only_per_s: per(tp.bullmqWorker),
+    sqlite_over_raw: round(ratio(tp.sqlite?.perS, tp.raw?.perS) ?? NaN, 3),
+    sqlite_over_bullmq: round(ratio(tp.sqlite?.perS, tp.bullmq?.perS) ?? NaN, 3),
+    sqlite_over_bullmq_worker_only: round(ratio(tp.sqlite?.perS, tp.bullmqWorker?.perS) ?? NaN, 3),
+    postgres_over_raw: round(ratio(tp.postgres?.perS, tp.raw?.perS) ?? NaN, 3),
+    cpu_ms_per_delivery: {
+      sqlite: tp.sqlite ? round(tp.sqlite.cpuMsPerDelivery, 3) : null,
+      postgres: tp.postgres ? round(tp.postgres.cpuMsPerDelivery, 3) : null,
+      raw: tp.raw ? round(tp.raw.cpuMsPerDelivery, 3) : null,
+      bullmq_with_redis: tp.bullmq ? round(tp.bullmq.cpuMsPerDelivery, 3) : null,
+      bullmq_worker_only_with_redis: tp.bullmqWorker ? round(tp.bullmqWorker.cpuMsPerDelivery, 3) : null,
+    },
+    events_submitted_per_s: {
+      sqlite: tp.sqlite?.submitPerS ? round(tp.sqlite.submitPerS, 0) : null,
+      bullmq: tp.bullmq?.submitPerS ? round(tp.bullmq.submitPerS, 0) : null,
+      bullmq_worker_only: tp.bullmqWorker?.submitPerS ? round(tp.bullmqWorker.submitPerS, 0) : null,
+    },
+    rounds: Object.fromEntries(Object.entries(perRound).map(([k, v]) => [k, v.map((x) => (x ? round(x.perS, 0) : null))])),
+    plan: { ...plan, deliveries: plan.events * plan.hooksPerEvent },
+    baseline: o.baselineSrc ? {
+      src: o.baselineSrc,
+      hookline_sqlite_per_s: per(tp.baseline),
+      cpu_ms_per_delivery: tp.baseline ? round(tp.baseline.cpuMsPerDelivery, 3) : null,
+      sqlite_over_raw: round(ratio(tp.baseline?.perS, tp.raw?.perS) ?? NaN, 3),
+    } : null,
+  },
+  latency_ms: {
+    p50: lat.sqlite ? round(lat.sqlite.p50) : null,
+    p95: lat.sqlite ? round(lat.sqlite.p95) : null,
+    p99: lat.sqlite ? round(lat.sqlite.p99) : null,
+    max: lat.sqlite ? round(lat.sqlite.max) : null,
+    rate_per_s: lat.sqlite ? round(lat.sqlite.rate, 0) : null,
+    events: lat.sqlite?.events ?? null,
+    from_send: lat.sqlite ? { p50: round(lat.sqlite.fromSend.p50), p95: round(lat.sqlite.fromSend.p95), p99: round(lat.sqlite.fromSend.p99) } : null,
+    ingest_round_trip: lat.sqlite ? { p50: round(lat.sqlite.ingest.p50), p99: round(lat.sqlite.ingest.p99) } : null,
+    delivered_before_202_read: lat.sqlite?.beforeAccepted ?? null,
+    baseline: lat.baseline ? { src: o.baselineSrc, p50: round(lat.baseline.p50), p95: round(lat.baseline.p95), p99: round(lat.baseline.p99), max: round(lat.baseline.max) } : null,
+    postgres: lat.postgres ? { p50: round(lat.postgres.p50), p95: round(lat.postgres.p95), p99: round(lat.postgres.p99), rate_per_s: round(lat.postgres.rate, 0) } : null,
+  },
+  scale: {
+    fanout_hooks: fan?.hooks ?? null,
+    fanout_last_delivery_ms: fan ? round(fan.lastMs, 1) : null,
+    fanout_first_delivery_ms: fan ? round(fan.firstMs, 1) : null,
+    fanout_ingest_ms: fan ? round(fan.ingestMs, 1) : null,
+    list_p99_ms_1k: list1k ? round(list1k.p99) : null,
+    list_p99_ms_1m: list1m ? round(list1m.p99) : null,
+    list_p50_ms_1k: list1k ? round(list1k.p50) : null,
+    list_p50_ms_1m: list1m ? round(list1m.p50) : null,
+    list: list?.map((p) => Object.fromEntries(Object.entries(p).map(([k, v]) => [k, round(v)]))) ?? null,
+    rss_mb_idle: mem ? round(mem.rssIdleMb, 0) : null,
+    rss_mb_100k_pending: mem ? round(mem.rssPendingMb, 0) : null,
+    rss_mb_100k_pending_after_gc: mem ? round(mem.rssPendingAfterGcMb, 0) : null,
+    rss_peak_mb_while_accepting: mem ? round(mem.peakDuringIngestMb, 0) : null,
+    backlog_drain_per_s: mem ? round(mem.drainPerS, 0) : null,
+    rss_peak_mb_while_draining: mem ? round(mem.peakDuringDrainMb, 0) : null,
+    ingest_only_events_per_s: mem ? round(mem.acceptPerS, 0) : null,
+    ingest_only_cpu_ms_per_event: mem ? round(mem.acceptCpuMs, 3) : null,
+    backlog_drain_cpu_ms_per_delivery: mem ? round(mem.drainCpuMs, 3) : null,
+    baseline: memBaseline ? {
+      src: o.baselineSrc, rss_mb_100k_pending: round(memBaseline.rssPendingMb, 0), backlog_drain_per_s: round(memBaseline.drainPerS, 0),
+      backlog_drain_cpu_ms_per_delivery: round(memBaseline.drainCpuMs, 3), rss_peak_mb_while_draining: round(memBaseline.peakDuringDrainMb, 0),
+      ingest_only_events_per_s: round(memBaseline.acceptPerS, 0), ingest_only_cpu_ms_per_event: round(memBaseline.acceptCpuMs, 3),
+    } : null,
+  },
+  api: {
+    hookline_get_hook_per_s: api ? round(api.hooklinePerS, 0) : null,
+    bare_fastify_per_s: api ? round(api.barePerS, 0) : null,
+    hookline_over_bare: api ? round(api.hooklinePerS / api.barePerS, 3) : null,
+    hookline_p99_ms: api?.hooklineP99Ms ?? null,
+    bare_p99_ms: api?.bareP99Ms ?? null,
+    connections: api?.connections ?? null,
+    seconds: api?.seconds ?? null,
+    body_bytes: api?.bodyBytes ?? null,
+    baseline: api?.baselinePerS ? { src: o.baselineSrc, hookline_get_hook_per_s: round(api.baselinePerS, 0) } : null,
+  },
+  targets: [] as Array<{ name: string; value: number | null; target: string; met: boolean | null }>,
+  notes,
+};
+
+const target = (name: string, value: number | null, text: string, ok: (v: number) => boolean) => {
+  results.targets.push({ name, value, target: text, met: value === null || !Number.isFinite(value) ? null : ok(value) });
+  return results.targets[results.targets.length - 1].met;
+};
+const sqliteRaw = ratio(tp.sqlite?.perS, tp.raw?.perS);
+const sqliteBull = ratio(tp.sqlite?.perS, tp.bullmq?.perS);
+const rows: Row[] = [
+  { figure: 'raw undici limit', value: per(tp.raw), unit: 'deliveries/s' },
+  { figure: 'Hookline SQLite', value: per(tp.sqlite), unit: 'deliveries/s', baseline: 'raw', ratio: sqliteRaw, target: '≥ 0.5', met: target('sqlite/raw', sqliteRaw, '>= 0.5', (v) => v >= 0.5) },
+  { figure: 'Hookline SQLite vs BullMQ', value: per(tp.sqlite), unit: 'deliveries/s', baseline: `BullMQ ${per(tp.bullmq) ?? 'n/a'}/s`, ratio: sqliteBull, target: '≥ 2', met: target('sqlite/bullmq', sqliteBull, '>= 2', (v) => v >= 2) },
+  { figure: 'BullMQ + Redis (HTTP ingest + worker, one process)', value: per(tp.bullmq), unit: 'deliveries/s', baseline: 'raw', ratio: ratio(tp.bullmq?.perS, tp.raw?.perS) },
+  { figure: 'Hookline SQLite vs BullMQ worker only', value: per(tp.sqlite), unit: 'deliveries/s', baseline: `producer in load generator ${per(tp.bullmqWorker) ?? 'n/a'}/s`, ratio: ratio(tp.sqlite?.perS, tp.bullmqWorker?.perS) },
+  { figure: 'Hookline PostgreSQL', value: per(tp.postgres), unit: 'deliveries/s', baseline: 'raw', ratio: ratio(tp.postgres?.perS, tp.raw?.perS) },
+  ...(o.baselineSrc ? [{ figure: 'Hookline SQLite, baseline checkout', value: per(tp.baseline), unit: 'deliveries/s', baseline: 'raw', ratio: ratio(tp.baseline?.perS, tp.raw?.perS) }] : []),
+  { figure: 'CPU per delivery, Hookline SQLite', value: results.delivery.cpu_ms_per_delivery.sqlite, unit: 'ms', baseline: `raw ${results.delivery.cpu_ms_per_delivery.raw ?? 'n/a'} · BullMQ+Redis ${results.delivery.cpu_ms_per_delivery.bullmq_with_redis ?? 'n/a'}`, ratio: ratio(results.delivery.cpu_ms_per_delivery.bullmq_with_redis, results.delivery.cpu_ms_per_delivery.sqlite) },
+  { figure: 'latency p50 @1k ev/s', value: results.latency_ms.p50, unit: 'ms' },
+  { figure: 'latency p95 @1k ev/s', value: results.latency_ms.p95, unit: 'ms' },
+  { figure: 'latency p99 @1k ev/s', value: results.latency_ms.p99, unit: 'ms', target: '≤ 20 ms', met: target('latency p99', results.latency_ms.p99, '<= 20 ms', (v) => v <= 20) },
+  { figure: 'latency p99 @1k ev/s (PostgreSQL)', value: results.latency_ms.postgres?.p99 ?? null, unit: 'ms' },
+  { figure: 'fan-out 1 event → 1 000 hooks, last delivery', value: results.scale.fanout_last_delivery_ms, unit: 'ms' },
+  { figure: 'list deliveries p99, 1k rows', value: results.scale.list_p99_ms_1k, unit: 'ms' },
+  { figure: 'list deliveries p99, 1M rows', value: results.scale.list_p99_ms_1m, unit: 'ms', baseline: '1k rows', ratio: ratio(results.scale.list_p99_ms_1m, results.scale.list_p99_ms_1k), target: '≤ 5 ms', met: target('list p99 at 1M', results.scale.list_p99_ms_1m, '<= 5 ms', (v) => v <= 5) },
+  { figure: 'RSS, 100 000 pending', value: results.scale.rss_mb_100k_pending, unit: 'MB', baseline: `idle ${results.scale.rss_mb_idle ?? 'n/a'} MB`, target: '≤ 300 MB', met: target('RSS 100k pending', results.scale.rss_mb_100k_pending, '<= 300 MB', (v) => v <= 300) },
+  { figure: 'backlog drain (100k pending)', value: results.scale.backlog_drain_per_s, unit: 'deliveries/s', baseline: `peak RSS ${results.scale.rss_peak_mb_while_draining ?? 'n/a'} MB` },
+  { figure: 'ingest only (no worker), 10 hooks/event', value: results.scale.ingest_only_events_per_s, unit: 'events/s', baseline: `${results.scale.ingest_only_cpu_ms_per_event ?? 'n/a'} CPU ms/event` },
+  { figure: 'API GET hook', value: results.api.hookline_get_hook_per_s, unit: 'req/s', baseline: `bare fastify ${results.api.bare_fastify_per_s ?? 'n/a'}/s`, ratio: results.api.hookline_over_bare },
+];
+
+mkdirSync(join(BENCH_DIR, 'results'), { recursive: true });
+writeFileSync(join(BENCH_DIR, 'results', 'latest.json'), `${JSON.stringify(results, null, 2)}\n`);
+writeFileSync(join(BENCH_DIR, 'results', 'latest.md'), `${markdownTable(rows)}\n\nMachine: ${machine.summary}. Mode: ${results.run.mode}, ${o.rounds} round(s), ${results.run.seconds} s.\n${notes.map((n) => `- ${n}\n`).join('')}`);
+console.log(`\n${textTable(rows)}\n`);
+for (const n of notes) console.log(`note: ${n}`);
+console.log(`\nmachine: ${machine.summary}`);
+console.log(`written: bench/results/latest.json, bench/results/latest.md (${results.run.seconds} s)`);
+void median;
+process.exit(0);
