@@ -110,9 +110,15 @@ export class DeliveryWorker {
         }
       }
       if (!this.running) break;
-      if (claimed.length > 0 && claimed.length === free) continue; // more may be due; claim again at once
+      // Claim again at once after a claim that got rows: more may be due, or hooks just reached their cap
+      // and the next claim looks past them.
+      if (claimed.length > 0) continue;
       if (this.woken) continue;
-      await this.sleep(free > 0 ? await this.untilNextDue(pollMs) : pollMs);
+      const next = free > 0 ? await this.untilNextDue(pollMs) : pollMs;
+      // Rows due now that a claim returns none of belong to hooks at their in-flight cap: only a finished
+      // delivery (which wakes the worker) makes them claimable, so wait for one instead of claiming
+      // again at once — that spun a core for the whole timeout behind one hanging receiver.
+      await this.sleep(next === 0 ? pollMs : next);
     }
   }
 
