@@ -1,5 +1,6 @@
 // Accounts, tokens, memberships, repositories and collaborators on SQLite.
 import type { Database } from 'better-sqlite3';
+import { statementCache } from './statements.js';
 import type { Account, OrgRole, RepoPermission, Repository } from '../../domain/model.js';
 import { Conflict, type AccountStore } from '../store.js';
 
@@ -26,9 +27,10 @@ function isUniqueViolation(err: unknown): boolean {
 }
 
 export function sqliteAccounts(db: Database): AccountStore {
-  const accountById = db.prepare('SELECT * FROM accounts WHERE id = ?');
-  const accountByLogin = db.prepare('SELECT * FROM accounts WHERE login_lower = ?');
-  const repoById = db.prepare('SELECT * FROM repositories WHERE id = ?');
+  const prepare = statementCache(db);
+  const accountById = prepare('SELECT * FROM accounts WHERE id = ?');
+  const accountByLogin = prepare('SELECT * FROM accounts WHERE login_lower = ?');
+  const repoById = prepare('SELECT * FROM repositories WHERE id = ?');
 
   const account = (id: number): Account | null => {
     const row = accountById.get(id) as AccountRow | undefined;
@@ -46,17 +48,16 @@ export function sqliteAccounts(db: Database): AccountStore {
 
   return {
     async getSetting(key) {
-      return (db.prepare('SELECT value FROM settings WHERE key = ?').pluck().get(key) as string | undefined) ?? null;
+      return (prepare('SELECT value FROM settings WHERE key = ?').pluck().get(key) as string | undefined) ?? null;
     },
     async putSettingIfAbsent(key, value) {
-      db.prepare('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO NOTHING').run(key, value);
-      return db.prepare('SELECT value FROM settings WHERE key = ?').pluck().get(key) as string;
+      prepare('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO NOTHING').run(key, value);
+      return prepare('SELECT value FROM settings WHERE key = ?').pluck().get(key) as string;
     },
 
     async insertAccount(a) {
       try {
-        const info = db
-          .prepare(`INSERT INTO accounts (login, login_lower, type, email, name, site_admin, created_at, updated_at)
+        const info = prepare(`INSERT INTO accounts (login, login_lower, type, email, name, site_admin, created_at, updated_at)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?)`)
           .run(a.login, a.login.toLowerCase(), a.type, a.email, a.name, a.siteAdmin ? 1 : 0, a.now, a.now);
         return account(Number(info.lastInsertRowid))!;
@@ -74,13 +75,12 @@ export function sqliteAccounts(db: Database): AccountStore {
     },
 
     async insertToken(t) {
-      const info = db
-        .prepare('INSERT INTO tokens (user_id, token_hash, scopes, note, created_at) VALUES (?, ?, ?, ?, ?)')
+      const info = prepare('INSERT INTO tokens (user_id, token_hash, scopes, note, created_at) VALUES (?, ?, ?, ?, ?)')
         .run(t.userId, t.tokenHash, JSON.stringify(t.scopes), t.note, t.now);
       return { id: Number(info.lastInsertRowid), userId: t.userId, scopes: t.scopes, note: t.note, createdAt: t.now };
     },
     async findTokenByHash(hash) {
-      const row = db.prepare('SELECT * FROM tokens WHERE token_hash = ?').get(hash) as
+      const row = prepare('SELECT * FROM tokens WHERE token_hash = ?').get(hash) as
         | { id: number; user_id: number; scopes: string; note: string | null; created_at: string }
         | undefined;
       if (!row) return null;
@@ -93,18 +93,17 @@ export function sqliteAccounts(db: Database): AccountStore {
     },
 
     async setOrgMembership(orgId, userId, role) {
-      db.prepare(`INSERT INTO org_members (org_id, user_id, role) VALUES (?, ?, ?)
+      prepare(`INSERT INTO org_members (org_id, user_id, role) VALUES (?, ?, ?)
                   ON CONFLICT (org_id, user_id) DO UPDATE SET role = excluded.role`).run(orgId, userId, role);
     },
     async findOrgRole(orgId, userId) {
-      const role = db.prepare('SELECT role FROM org_members WHERE org_id = ? AND user_id = ?').pluck().get(orgId, userId);
+      const role = prepare('SELECT role FROM org_members WHERE org_id = ? AND user_id = ?').pluck().get(orgId, userId);
       return (role as OrgRole | undefined) ?? null;
     },
 
     async insertRepository(r) {
       try {
-        const info = db
-          .prepare(`INSERT INTO repositories (owner_id, name, name_lower, private, description, created_at, updated_at)
+        const info = prepare(`INSERT INTO repositories (owner_id, name, name_lower, private, description, created_at, updated_at)
                     VALUES (?, ?, ?, ?, ?, ?, ?)`)
           .run(r.ownerId, r.name, r.name.toLowerCase(), r.private ? 1 : 0, r.description, r.now, r.now);
         return repository(repoById.get(Number(info.lastInsertRowid)) as RepoRow)!;
@@ -114,8 +113,7 @@ export function sqliteAccounts(db: Database): AccountStore {
       }
     },
     async findRepository(ownerLogin, name) {
-      const row = db
-        .prepare(`SELECT r.* FROM repositories r JOIN accounts a ON a.id = r.owner_id
+      const row = prepare(`SELECT r.* FROM repositories r JOIN accounts a ON a.id = r.owner_id
                   WHERE a.login_lower = ? AND r.name_lower = ?`)
         .get(ownerLogin.toLowerCase(), name.toLowerCase()) as RepoRow | undefined;
       return repository(row);
@@ -124,12 +122,12 @@ export function sqliteAccounts(db: Database): AccountStore {
       return repository(repoById.get(id) as RepoRow | undefined);
     },
     async setCollaborator(repoId, userId, permission) {
-      db.prepare(`INSERT INTO collaborators (repo_id, user_id, permission) VALUES (?, ?, ?)
+      prepare(`INSERT INTO collaborators (repo_id, user_id, permission) VALUES (?, ?, ?)
                   ON CONFLICT (repo_id, user_id) DO UPDATE SET permission = excluded.permission`)
         .run(repoId, userId, permission);
     },
     async findCollaboratorPermission(repoId, userId) {
-      const p = db.prepare('SELECT permission FROM collaborators WHERE repo_id = ? AND user_id = ?').pluck().get(repoId, userId);
+      const p = prepare('SELECT permission FROM collaborators WHERE repo_id = ? AND user_id = ?').pluck().get(repoId, userId);
       return (p as RepoPermission | undefined) ?? null;
     },
   };

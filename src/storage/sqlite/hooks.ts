@@ -1,5 +1,6 @@
 // Hooks on SQLite. Inserts and updates run their sibling checks inside an IMMEDIATE transaction.
 import type { Database } from 'better-sqlite3';
+import { statementCache } from './statements.js';
 import type { HookDraft, HookOwner, HookRecord } from '../../domain/model.js';
 import type { HookStore } from '../store.js';
 import { toHook, type HookRow } from '../hook-row.js';
@@ -15,8 +16,9 @@ function draftParams(d: HookDraft) {
 }
 
 export function sqliteHooks(db: Database): HookStore {
-  const siblingsOf = db.prepare('SELECT * FROM hooks WHERE owner_type = ? AND owner_id = ? ORDER BY id');
-  const byId = db.prepare('SELECT * FROM hooks WHERE owner_type = ? AND owner_id = ? AND id = ?');
+  const prepare = statementCache(db);
+  const siblingsOf = prepare('SELECT * FROM hooks WHERE owner_type = ? AND owner_id = ? ORDER BY id');
+  const byId = prepare('SELECT * FROM hooks WHERE owner_type = ? AND owner_id = ? AND id = ?');
   const siblings = (owner: HookOwner) => (siblingsOf.all(owner.type, owner.id) as HookRow[]).map(toHook);
   const find = (owner: HookOwner, id: number) => {
     const row = byId.get(owner.type, owner.id, id) as HookRow | undefined;
@@ -25,11 +27,9 @@ export function sqliteHooks(db: Database): HookStore {
 
   return {
     async listHooks(owner, offset, limit) {
-      const rows = db
-        .prepare('SELECT * FROM hooks WHERE owner_type = ? AND owner_id = ? ORDER BY id LIMIT ? OFFSET ?')
+      const rows = prepare('SELECT * FROM hooks WHERE owner_type = ? AND owner_id = ? ORDER BY id LIMIT ? OFFSET ?')
         .all(owner.type, owner.id, limit, offset) as HookRow[];
-      const total = db
-        .prepare('SELECT count(*) FROM hooks WHERE owner_type = ? AND owner_id = ?')
+      const total = prepare('SELECT count(*) FROM hooks WHERE owner_type = ? AND owner_id = ?')
         .pluck()
         .get(owner.type, owner.id) as number;
       return { hooks: rows.map(toHook), total };
@@ -40,8 +40,7 @@ export function sqliteHooks(db: Database): HookStore {
     async insertHook(owner, draft, now, check) {
       return db.transaction(() => {
         check(siblings(owner));
-        const info = db
-          .prepare(`INSERT INTO hooks (owner_type, owner_id, name, active, events, url, content_type, insecure_ssl,
+        const info = prepare(`INSERT INTO hooks (owner_type, owner_id, name, active, events, url, content_type, insecure_ssl,
                       secret, username, password, last_code, last_status, last_message, created_at, updated_at)
                     VALUES (@owner_type, @owner_id, @name, @active, @events, @url, @content_type, @insecure_ssl,
                       @secret, @username, @password, NULL, 'unused', NULL, @now, @now)`)
@@ -54,7 +53,7 @@ export function sqliteHooks(db: Database): HookStore {
         const current = find(owner, id);
         if (!current) return null;
         const draft = change(current, siblings(owner).filter((h) => h.id !== id));
-        db.prepare(`UPDATE hooks SET name = @name, active = @active, events = @events, url = @url,
+        prepare(`UPDATE hooks SET name = @name, active = @active, events = @events, url = @url,
                       content_type = @content_type, insecure_ssl = @insecure_ssl, secret = @secret,
                       username = @username, password = @password, updated_at = @now
                     WHERE id = @id`).run({ id, now, ...draftParams(draft) });
@@ -63,13 +62,13 @@ export function sqliteHooks(db: Database): HookStore {
     },
     async deleteHook(owner, id) {
       return db.transaction(() => {
-        const info = db.prepare('DELETE FROM hooks WHERE owner_type = ? AND owner_id = ? AND id = ?').run(owner.type, owner.id, id);
-        if (info.changes > 0) db.prepare("DELETE FROM deliveries WHERE hook_id = ?").run(id);
+        const info = prepare('DELETE FROM hooks WHERE owner_type = ? AND owner_id = ? AND id = ?').run(owner.type, owner.id, id);
+        if (info.changes > 0) prepare("DELETE FROM deliveries WHERE hook_id = ?").run(id);
         return info.changes > 0;
       }).immediate();
     },
     async setLastResponse(hookId, r) {
-      db.prepare('UPDATE hooks SET last_code = ?, last_status = ?, last_message = ? WHERE id = ?')
+      prepare('UPDATE hooks SET last_code = ?, last_status = ?, last_message = ? WHERE id = ?')
         .run(r.code, r.status, r.message, hookId);
     },
   };
