@@ -1,6 +1,7 @@
 // Events and the delivery queue on PostgreSQL: claims with FOR UPDATE SKIP LOCKED and a lease, so no
 // row is held by two live workers; completion conditional on the claim; NOTIFY on every new due row.
-import type { ClaimedDelivery, DeliveryDetail, DeliveryStore, DeliverySummary } from '../delivery-store.js';
+import type { ClaimedDelivery, DeliveryStore } from '../delivery-store.js';
+import { toDetail, toSummary, type DeliveryRow } from '../delivery-row.js';
 import type { Db } from './db.js';
 import { toHook, type HookRow } from './hooks.js';
 
@@ -9,22 +10,9 @@ export function dueChannel(schema: string | null): string {
   return schema ? `hookline_due_${schema}` : 'hookline_deliveries_due';
 }
 
-interface DeliveryRow {
-  id: number; hook_id: number; event_id: number; guid: string; event: string; action: string | null;
-  repository_id: number | null; redelivery: boolean; url: string | null; status: string | null;
-  status_code: number | null; duration: number | null; delivered_at: string | null;
-  request_headers: string | null; response_headers: string | null; response_body: string | null;
-}
 
 const SUMMARY_COLUMNS = 'id, guid, event, action, repository_id, redelivery, url, status, status_code, duration, delivered_at';
 
-function toSummary(r: DeliveryRow): DeliverySummary {
-  return {
-    id: r.id, guid: r.guid, deliveredAt: r.delivered_at!, redelivery: r.redelivery, duration: r.duration!,
-    status: r.status!, statusCode: r.status_code!, event: r.event, action: r.action, repositoryId: r.repository_id,
-    url: r.url ?? '',
-  };
-}
 
 export function postgresDeliveries(db: Db, channel: string): Omit<DeliveryStore, 'listenForDue'> {
   return {
@@ -106,7 +94,7 @@ export function postgresDeliveries(db: Db, channel: string): Omit<DeliveryStore,
         [now, worker, leaseUntil, limit, perHook],
       );
       const claimed: ClaimedDelivery[] = rows.map((r) => ({
-        id: r.id, guid: r.guid, event: r.event, action: r.action, redelivery: r.redelivery, eventId: r.event_id,
+        id: r.id, guid: r.guid, event: r.event, action: r.action, redelivery: r.redelivery === true, eventId: r.event_id,
         hook: toHook(r.hook),
       }));
       return claimed.sort((a, b) => a.id - b.id);
@@ -184,14 +172,7 @@ export function postgresDeliveries(db: Db, channel: string): Omit<DeliveryStore,
       );
       const row = rows[0];
       if (!row) return null;
-      const detail: DeliveryDetail = {
-        ...toSummary(row),
-        requestHeaders: JSON.parse(row.request_headers ?? '{}'),
-        payload: row.payload,
-        responseHeaders: row.response_headers === null ? null : JSON.parse(row.response_headers),
-        responseBody: row.response_body,
-      };
-      return detail;
+      return toDetail(row);
     },
 
     async pruneDeliveries(before) {

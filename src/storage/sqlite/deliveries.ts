@@ -7,26 +7,14 @@
 import type { Database, Statement } from 'better-sqlite3';
 import type { HookRecord } from '../../domain/model.js';
 import type {
-  ClaimedDelivery, DeliveryDetail, DeliveryOutcome, DeliveryStore, DeliverySummary, FanOut, NewEvent,
+  ClaimedDelivery, DeliveryOutcome, DeliveryStore, FanOut, NewEvent,
 } from '../delivery-store.js';
+import { toDetail, toSummary, type DeliveryRow } from '../delivery-row.js';
 import { toHook, type HookRow } from './hooks.js';
 
-interface DeliveryRow {
-  id: number; hook_id: number; event_id: number; guid: string; event: string; action: string | null;
-  repository_id: number | null; redelivery: number; url: string | null; status: string | null;
-  status_code: number | null; duration: number | null; delivered_at: string | null;
-  request_headers: string | null; response_headers: string | null; response_body: string | null;
-}
 
 const SUMMARY_COLUMNS = `id, guid, event, action, repository_id, redelivery, url, status, status_code, duration, delivered_at`;
 
-function toSummary(r: DeliveryRow): DeliverySummary {
-  return {
-    id: r.id, guid: r.guid, deliveredAt: r.delivered_at!, redelivery: r.redelivery === 1, duration: r.duration!,
-    status: r.status!, statusCode: r.status_code!, event: r.event, action: r.action, repositoryId: r.repository_id,
-    url: r.url ?? '',
-  };
-}
 
 /** One write waiting for the next group commit. */
 interface Work {
@@ -246,14 +234,7 @@ export function sqliteDeliveries(db: Database): DeliveryStore {
       const row = detailById.get(id, hookId) as
         (DeliveryRow & { payload: string }) | undefined;
       if (!row) return null;
-      const detail: DeliveryDetail = {
-        ...toSummary(row),
-        requestHeaders: JSON.parse(row.request_headers ?? '{}'),
-        payload: row.payload,
-        responseHeaders: row.response_headers === null ? null : JSON.parse(row.response_headers),
-        responseBody: row.response_body,
-      };
-      return detail;
+      return toDetail(row);
     },
 
     async pruneDeliveries(before) {

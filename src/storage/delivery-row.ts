@@ -1,0 +1,30 @@
+// The deliveries table has the same columns on every engine; only booleans differ (0/1 on SQLite).
+import type { DeliveryDetail, DeliverySummary } from './delivery-store.js';
+
+/** A deliveries row as an adapter reads it. */
+export interface DeliveryRow {
+  id: number; hook_id: number; event_id: number; guid: string; event: string; action: string | null;
+  repository_id: number | null; redelivery: number | boolean; url: string | null; status: string | null;
+  status_code: number | null; duration: number | null; delivered_at: string | null;
+  request_headers: string | null; response_headers: string | null; response_body: string | null;
+}
+
+/** A completed row as listed. */
+export function toSummary(r: DeliveryRow): DeliverySummary {
+  return {
+    id: r.id, guid: r.guid, deliveredAt: r.delivered_at!, redelivery: r.redelivery === true || r.redelivery === 1,
+    duration: r.duration!, status: r.status!, statusCode: r.status_code!, event: r.event, action: r.action,
+    repositoryId: r.repository_id, url: r.url ?? '',
+  };
+}
+
+/** A completed row joined with its event's payload. */
+export function toDetail(r: DeliveryRow & { payload: string }): DeliveryDetail {
+  return {
+    ...toSummary(r),
+    requestHeaders: JSON.parse(r.request_headers ?? '{}'),
+    payload: r.payload,
+    responseHeaders: r.response_headers === null ? null : JSON.parse(r.response_headers),
+    responseBody: r.response_body,
+  };
+}
