@@ -4,37 +4,19 @@
 import { loadBullmq } from '../bullmq.js';
 import Fastify from 'fastify';
 import { randomUUID } from 'node:crypto';
-import { Agent, request } from 'undici';
-import { deliveryHeaders, type BenchHook } from '../payload.js';
-import type { DeliveryJob } from './bullmq-worker.js';
+import type { BenchHook } from '../payload.js';
+import { agent, connection, deliverJob, workerOptions } from './bullmq-job.js';
 import { announce, fail, serveRpc } from './rpc.js';
 
 const { Queue, Worker } = await loadBullmq();
 
 const name = process.env.BENCH_QUEUE ?? 'hookline-bench';
 const token = process.env.BENCH_TOKEN ?? '';
-const connection = { host: process.env.BENCH_REDIS_HOST ?? '127.0.0.1', port: Number(process.env.BENCH_REDIS_PORT ?? 6379), maxRetriesPerRequest: null };
-const agent = new Agent({ connections: 128, keepAliveTimeout: 30_000, headersTimeout: 10_000, bodyTimeout: 10_000 });
 let hooks: BenchHook[] = [];
 
 async function main(): Promise<void> {
   const queue = new Queue(name, { connection });
-  const worker = new Worker(
-    name,
-    async (job: { data: DeliveryJob }) => {
-      const d = job.data;
-      const body = Buffer.from(d.body, 'utf8');
-      const started = performance.now();
-      const res = await request(d.url, {
-        method: 'POST', body, dispatcher: agent, signal: AbortSignal.timeout(10_000),
-        headers: deliveryHeaders({ id: d.hookId, url: d.url, secret: d.secret }, d.guid, d.event, body),
-      });
-      const text = await res.body.text();
-      if (res.statusCode < 200 || res.statusCode >= 300) throw new Error(`Invalid HTTP Response: ${res.statusCode}`);
-      return { status: res.statusCode, duration: (performance.now() - started) / 1000, response: text.slice(0, 1024) };
-    },
-    { connection, concurrency: Number(process.env.BENCH_CONCURRENCY ?? 64) },
-  );
+  const worker = new Worker(name, deliverJob, workerOptions);
   await worker.waitUntilReady();
 
   const app = Fastify({ logger: false, bodyLimit: 25 * 1024 * 1024 });

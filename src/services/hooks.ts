@@ -86,7 +86,6 @@ export class HookService {
   async update(scope: HookScope, id: number, body: unknown): Promise<HookRecord> {
     const kind = HOOK_KINDS[scope.owner.type];
     const input = kind.update.check(body);
-    await this.get(scope, id);
     const updated = await this.deps.store.updateHook(scope.owner, id, this.now(), (current, siblings) => {
       const errors: FieldError[] = [];
       if (input.name !== undefined && input.name !== 'web') errors.push({ resource: 'Hook', code: 'invalid', field: 'name' });
@@ -117,7 +116,6 @@ export class HookService {
   async updateConfig(scope: HookScope, id: number, body: unknown): Promise<HookRecord> {
     const kind = HOOK_KINDS[scope.owner.type];
     const input = kind.config.check(body);
-    await this.get(scope, id);
     const updated = await this.deps.store.updateHook(scope.owner, id, this.now(), (current, siblings) => {
       const errors: FieldError[] = [];
       const config = this.buildConfig(kind, input, current.config, errors);

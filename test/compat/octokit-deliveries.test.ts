@@ -7,27 +7,11 @@ import type { Octokit } from '@octokit/rest';
 import { verify } from '@octokit/webhooks-methods';
 import { validateResponse } from '../support/openapi.js';
 import { startReceiver, type Receiver } from '../support/receiver.js';
-import { startServer, type TestServer } from '../support/server.js';
+import { requestError, startServer, type TestServer } from '../support/server.js';
 
 const OWNER = 'octo-deliveries';
 const REPO = 'Hello-World';
 const ORG = 'octo-deliveries-org';
-
-interface RequestError extends Error {
-  status: number;
-  response?: { status: number; data: unknown };
-}
-
-async function requestError(call: () => Promise<unknown>): Promise<RequestError> {
-  try {
-    await call();
-  } catch (err) {
-    const e = err as RequestError;
-    assert.ok(e instanceof Error && e.name === 'HttpError' && typeof e.status === 'number', `expected an Octokit RequestError, got ${String(err)}`);
-    return e;
-  }
-  assert.fail('expected the request to fail');
-}
 
 describe('webhook deliveries, ping and test push through @octokit/rest', () => {
   let server: TestServer;

@@ -7,28 +7,11 @@ import type { Octokit } from '@octokit/rest';
 import { verify } from '@octokit/webhooks-methods';
 import { validateResponse, validateSchema } from '../support/openapi.js';
 import { startReceiver, type Receiver } from '../support/receiver.js';
-import { startServer, type TestServer } from '../support/server.js';
+import { requestError, startServer, type TestServer } from '../support/server.js';
 
 const ORG = 'Octo-Compat-Org';
 const OWNER = 'org-owner';
 const SECRET = 'compat-secret';
-
-/** What tests read of Octokit's RequestError (recognised by shape; see octokit-repo-hooks.test.ts). */
-interface RequestError extends Error {
-  status: number;
-  response?: { status: number; data: unknown; headers: Record<string, string | undefined> };
-}
-
-async function requestError(call: () => Promise<unknown>): Promise<RequestError> {
-  try {
-    await call();
-  } catch (err) {
-    const e = err as RequestError;
-    assert.ok(e instanceof Error && e.name === 'HttpError' && typeof e.status === 'number', `expected an Octokit RequestError, got ${String(err)}`);
-    return e;
-  }
-  assert.fail('expected the request to fail');
-}
 
 describe('organization webhooks through @octokit/rest', () => {
   let server: TestServer;

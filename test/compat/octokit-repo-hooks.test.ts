@@ -4,32 +4,10 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Octokit } from '@octokit/rest';
 import { validateResponse, validateSchema } from '../support/openapi.js';
-import { startServer, type TestServer } from '../support/server.js';
+import { requestError, startServer, type TestServer } from '../support/server.js';
 
 const OWNER = 'octo-compat';
 const REPO = 'Hello-World';
-
-/**
- * What tests read of Octokit's RequestError. It is recognised by shape (its `name` is "HttpError")
- * rather than with instanceof, because @octokit/request-error is only a transitive dependency.
- */
-interface RequestError extends Error {
-  status: number;
-  response?: { status: number; data: unknown; headers: Record<string, string | undefined> };
-}
-
-/** Runs `call`, which must fail, and returns its Octokit RequestError. */
-async function requestError(call: () => Promise<unknown>): Promise<RequestError> {
-  try {
-    await call();
-  } catch (err) {
-    const e = err as RequestError;
-    assert.ok(e instanceof Error && e.name === 'HttpError' && typeof e.status === 'number', `expected an Octokit RequestError, got ${String(err)}`);
-    assert.equal(e.response?.status, e.status);
-    return e;
-  }
-  assert.fail('expected the request to fail');
-}
 
 describe('repository webhooks through @octokit/rest', () => {
   let server: TestServer;

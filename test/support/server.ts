@@ -1,4 +1,5 @@
 // A real listening Hookline on 127.0.0.1 for compatibility tests, driven by @octokit/rest.
+import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
 import { Octokit } from '@octokit/rest';
@@ -74,3 +75,25 @@ export async function startServer(env: Record<string, string> = {}): Promise<Tes
 
 /** Octokit logs every request, and every error response at `error` level; the tests assert on those instead. */
 const quietLog = { debug() {}, info() {}, warn() {}, error() {} };
+
+/**
+ * What tests read of Octokit's RequestError. It is recognised by shape (its `name` is "HttpError")
+ * rather than with instanceof, because @octokit/request-error is only a transitive dependency.
+ */
+export interface RequestError extends Error {
+  status: number;
+  response?: { status: number; data: unknown; headers: Record<string, string | undefined> };
+}
+
+/** Runs `call`, which must fail, and returns its Octokit RequestError. */
+export async function requestError(call: () => Promise<unknown>): Promise<RequestError> {
+  try {
+    await call();
+  } catch (err) {
+    const e = err as RequestError;
+    assert.ok(e instanceof Error && e.name === 'HttpError' && typeof e.status === 'number', `expected an Octokit RequestError, got ${String(err)}`);
+    assert.equal(e.response?.status, e.status);
+    return e;
+  }
+  assert.fail('expected the request to fail');
+}

@@ -3,16 +3,13 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { HookAccess } from '../../services/access.js';
 import { deliveryItemShape, deliveryShape } from '../../services/delivery-shapes.js';
 import { selfUrl } from '../pagination.js';
-import type { HookRouteTable } from './hooks.js';
+import { resolveHookScope, type HookRouteTable } from './hooks.js';
 import type { RouteDeps } from './index.js';
 import { idParam, type Params } from './params.js';
 
 export function registerDeliveryRoutes(app: FastifyInstance, deps: RouteDeps, table: HookRouteTable): void {
   const { hooks, deliveries, events } = deps.services;
-  const scopeFor = async (request: FastifyRequest, reply: FastifyReply, need: HookAccess) => {
-    void reply.header('X-Accepted-OAuth-Scopes', table.scopes(need).join(', '));
-    return table.resolve(deps, request, need);
-  };
+  const scopeFor = (request: FastifyRequest, reply: FastifyReply, need: HookAccess) => resolveHookScope(deps, table, request, reply, need);
   const ids = (request: FastifyRequest) => {
     const p = request.params as Params;
     return { hookId: idParam(p.hook_id), deliveryId: p.delivery_id === undefined ? 0 : idParam(p.delivery_id) };

@@ -61,14 +61,18 @@ export const ORG_HOOKS: HookRouteTable = {
   resolve: (deps, request) => deps.services.access.orgHookScope(request.principal, (request.params as Params).org),
 };
 
+/** Advertises the scopes the operation accepts (even on a 404) and resolves the hook owner. */
+export async function resolveHookScope(
+  deps: RouteDeps, table: HookRouteTable, request: FastifyRequest, reply: FastifyReply, need: HookAccess,
+): Promise<HookScope> {
+  void reply.header('X-Accepted-OAuth-Scopes', table.scopes(need).join(', '));
+  return table.resolve(deps, request, need);
+}
+
 export function registerHookRoutes(app: FastifyInstance, deps: RouteDeps, table: HookRouteTable): void {
   const { hooks } = deps.services;
   const urls = deps.urls;
-  /** Advertises the accepted scopes (even on a 404) and resolves the owner. */
-  const scopeFor = async (request: FastifyRequest, reply: FastifyReply, need: HookAccess) => {
-    void reply.header('X-Accepted-OAuth-Scopes', table.scopes(need).join(', '));
-    return table.resolve(deps, request, need);
-  };
+  const scopeFor = (request: FastifyRequest, reply: FastifyReply, need: HookAccess) => resolveHookScope(deps, table, request, reply, need);
   const hookId = (request: FastifyRequest) => idParam((request.params as Params).hook_id);
 
   app.get(table.prefix, { config: { docs: table.docs.list } }, async (request, reply) => {

@@ -1,0 +1,33 @@
+// The job handler both BullMQ baselines run: sign the body and POST it with undici, as a team would
+// write it by hand. The return value is kept with the completed job: the "delivery log" of such a system.
+import { Agent, request } from 'undici';
+import { deliveryHeaders } from '../payload.js';
+
+/** One delivery job as the producer enqueues it. */
+export interface DeliveryJob {
+  url: string;
+  hookId: number;
+  secret: string;
+  guid: string;
+  event: string;
+  body: string;
+}
+
+export const agent = new Agent({ connections: 128, keepAliveTimeout: 30_000, headersTimeout: 10_000, bodyTimeout: 10_000 });
+export const connection = {
+  host: process.env.BENCH_REDIS_HOST ?? '127.0.0.1', port: Number(process.env.BENCH_REDIS_PORT ?? 6379), maxRetriesPerRequest: null,
+};
+export const workerOptions = { connection, concurrency: Number(process.env.BENCH_CONCURRENCY ?? 64) };
+
+export async function deliverJob(job: { data: DeliveryJob }) {
+  const d = job.data;
+  const body = Buffer.from(d.body, 'utf8');
+  const started = performance.now();
+  const res = await request(d.url, {
+    method: 'POST', body, dispatcher: agent, signal: AbortSignal.timeout(10_000),
+    headers: deliveryHeaders({ id: d.hookId, url: d.url, secret: d.secret }, d.guid, d.event, body),
+  });
+  const text = await res.body.text();
+  if (res.statusCode < 200 || res.statusCode >= 300) throw new Error(`Invalid HTTP Response: ${res.statusCode}`);
+  return { status: res.statusCode, duration: (performance.now() - started) / 1000, response: text.slice(0, 1024) };
+}
