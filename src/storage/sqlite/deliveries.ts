@@ -11,6 +11,7 @@ import type {
 } from '../delivery-store.js';
 import { toDetail, toSummary, type DeliveryRow } from '../delivery-row.js';
 import { toHook, type HookRow } from './hooks.js';
+import { LeaseBook } from './lease-book.js';
 
 
 const SUMMARY_COLUMNS = `id, guid, event, action, repository_id, redelivery, url, status, status_code, duration, delivered_at`;
@@ -30,22 +31,14 @@ export function sqliteDeliveries(db: Database): DeliveryStore {
                                        redelivery, due_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`);
   const activeHooksOf = db.prepare('SELECT * FROM hooks WHERE owner_type = ? AND owner_id = ? AND active = 1 ORDER BY id');
   const hookById = db.prepare('SELECT * FROM hooks WHERE id = ?');
-  // Oldest due rows first, from hooks below their in-flight cap (a window a few times the batch), each
-  // hook getting at most its remaining share: one slow receiver cannot take every slot.
-  const claim = db.prepare(`WITH busy AS (
-      SELECT hook_id, count(*) AS n FROM deliveries
-      WHERE state = 'pending' AND lease_owner IS NOT NULL AND lease_until >= @now GROUP BY hook_id),
-    window_rows AS (
-      SELECT id, hook_id, due_at FROM deliveries
+  // Oldest due rows first, skipping hooks already at their in-flight cap; a window a few times the
+  // batch is read so each hook can be given at most its remaining share in JavaScript.
+  const dueWindow = db.prepare(`SELECT id, hook_id, event_id, guid, event, action, redelivery FROM deliveries
       WHERE state = 'pending' AND due_at <= @now AND (lease_until IS NULL OR lease_until < @now)
-        AND hook_id NOT IN (SELECT hook_id FROM busy WHERE n >= @perHook)
-      ORDER BY due_at, id LIMIT @limit * 4),
-    ranked AS (
-      SELECT w.id, w.due_at, row_number() OVER (PARTITION BY w.hook_id ORDER BY w.due_at, w.id) + coalesce(b.n, 0) AS slot
-      FROM window_rows w LEFT JOIN busy b ON b.hook_id = w.hook_id)
-    UPDATE deliveries SET lease_owner = @worker, lease_until = @leaseUntil, attempts = attempts + 1
-    WHERE id IN (SELECT id FROM ranked WHERE slot <= @perHook ORDER BY due_at, id LIMIT @limit)
-    RETURNING id, hook_id, event_id, guid, event, action, redelivery`);
+        AND hook_id NOT IN (SELECT value FROM json_each(@capped))
+      ORDER BY due_at, id LIMIT @window`);
+  const lease = db.prepare('UPDATE deliveries SET lease_owner = ?, lease_until = ?, attempts = attempts + 1 WHERE id = ?');
+  const leases = new LeaseBook();
   const complete = db.prepare(`UPDATE deliveries SET state = 'done', url = @url, status = @status,
       status_code = @statusCode, duration = @duration, delivered_at = @deliveredAt, request_headers = @requestHeaders,
       response_headers = @responseHeaders, response_body = @responseBody, lease_owner = NULL, lease_until = NULL
@@ -84,7 +77,18 @@ export function sqliteDeliveries(db: Database): DeliveryStore {
   }
 
   function claimDueWork(worker: string, now: number, leaseUntil: number, limit: number, perHook: number) {
-    const rows = claim.all({ worker, now, leaseUntil, limit, perHook }) as DeliveryRow[];
+    const inFlight = leases.inFlightByHook(now);
+    const capped = [...inFlight].filter(([, n]) => n >= perHook).map(([hookId]) => hookId);
+    const rows: DeliveryRow[] = [];
+    for (const r of dueWindow.all({ now, capped: JSON.stringify(capped), window: limit * 4 }) as DeliveryRow[]) {
+      const n = inFlight.get(r.hook_id) ?? 0;
+      if (n >= perHook) continue;
+      inFlight.set(r.hook_id, n + 1);
+      lease.run(worker, leaseUntil, r.id);
+      leases.add(r.id, r.hook_id, worker, leaseUntil);
+      rows.push(r);
+      if (rows.length === limit) break;
+    }
     const claimed: ClaimedDelivery[] = [];
     // A batch holds many deliveries of few hooks (fan-out): read and decode each hook once per claim.
     const hooks = new Map<number, HookRecord | null>();
@@ -100,15 +104,16 @@ export function sqliteDeliveries(db: Database): DeliveryStore {
         eventId: r.event_id, hook,
       });
     }
-    return claimed.sort((a, b) => a.id - b.id);
+    return claimed;
   }
 
   // A hook's last_response is the outcome of its latest recorded delivery: within one group only the
   // last one per hook is written, once, just before the commit.
   const lastResponses = new Map<number, { code: number; status: string; message: string }>();
-  function recordOutcomeWork(params: { statusCode: number; status: string } & Record<string, unknown>): boolean {
+  function recordOutcomeWork(params: { id: number; worker: string; statusCode: number; status: string } & Record<string, unknown>): boolean {
     const row = complete.get(params) as { hook_id: number } | undefined;
     if (!row) return false;
+    leases.end(params.id, params.worker);
     const ok = params.statusCode >= 200 && params.statusCode < 300;
     lastResponses.delete(row.hook_id); // re-inserted last, so the map keeps completion order
     lastResponses.set(row.hook_id, { code: params.statusCode, status: ok ? 'active' : 'failed', message: params.status });
@@ -201,6 +206,7 @@ export function sqliteDeliveries(db: Database): DeliveryStore {
     },
 
     async releaseClaims(worker) {
+      leases.endAllOf(worker);
       return release.run(worker).changes;
     },
 

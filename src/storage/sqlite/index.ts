@@ -4,6 +4,7 @@ import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { BACKSTOP_AUTOCHECKPOINT_PAGES, Checkpointer } from './checkpointer.js';
 import { readMigrations } from '../migrations.js';
 import type { Store } from '../store.js';
 import { sqliteAccounts } from './accounts.js';
@@ -22,6 +23,11 @@ export function openSqliteStore(url: string): Store {
   db.pragma('synchronous = NORMAL');
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
+  let checkpointer: Checkpointer | null = null;
+  if (path !== ':memory:') {
+    db.pragma(`wal_autocheckpoint = ${BACKSTOP_AUTOCHECKPOINT_PAGES}`);
+    checkpointer = new Checkpointer(path, (message) => process.emitWarning(`SQLite checkpoint thread: ${message}`));
+  }
 
   function migrate(): void {
     db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL)');
@@ -40,6 +46,7 @@ export function openSqliteStore(url: string): Store {
     capabilities: { multiProcess: false },
     migrate: async () => migrate(),
     close: async () => {
+      await checkpointer?.stop();
       db.close();
     },
     ...sqliteAccounts(db),

@@ -1,0 +1,41 @@
+// The leases this connection handed out and has not yet seen end. `serve` runs the API and the worker in
+// the one process that owns a SQLite file, so these are the deliveries in flight: counting them here
+// gives the per-hook cap without counting leased rows in the table on every claim, which made each
+// claim about 2.5× dearer. (A second process on the same file would keep its own book: the cap then
+// holds per process, and a row is still never claimed twice, because claiming is a write transaction.)
+
+interface Lease {
+  hookId: number;
+  worker: string;
+  until: number;
+}
+
+export class LeaseBook {
+  private readonly leases = new Map<number, Lease>();
+
+  /** Unexpired leases per hook at `now`; expired ones are dropped (their rows are claimable again). */
+  inFlightByHook(now: number): Map<number, number> {
+    const counts = new Map<number, number>();
+    for (const [deliveryId, lease] of this.leases) {
+      if (lease.until < now) {
+        this.leases.delete(deliveryId);
+        continue;
+      }
+      counts.set(lease.hookId, (counts.get(lease.hookId) ?? 0) + 1);
+    }
+    return counts;
+  }
+
+  add(deliveryId: number, hookId: number, worker: string, until: number): void {
+    this.leases.set(deliveryId, { hookId, worker, until });
+  }
+
+  /** The delivery's lease ended; a worker whose lease was taken over ends nothing. */
+  end(deliveryId: number, worker: string): void {
+    if (this.leases.get(deliveryId)?.worker === worker) this.leases.delete(deliveryId);
+  }
+
+  endAllOf(worker: string): void {
+    for (const [deliveryId, lease] of this.leases) if (lease.worker === worker) this.leases.delete(deliveryId);
+  }
+}
