@@ -1,9 +1,12 @@
 // SQLite's write-ahead log is checkpointed by a thread of its own, not inside the commits on the event loop.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { BACKSTOP_AUTOCHECKPOINT_PAGES } from '../../src/storage/sqlite/checkpointer.js';
 import { openStore } from '../../src/storage/open.js';
 
@@ -45,6 +48,19 @@ test('closing the store stops the checkpoint thread, and closing twice does not 
     const store = await openStore(`sqlite:${join(dir, 'hookline.db')}`);
     await store.close();
     await store.close().catch(() => undefined); // a second close must not hang either
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a process that opens a store and never closes it still exits (the thread does not hold it open)', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'hookline-wal-'));
+  try {
+    const open = fileURLToPath(new URL('../../src/storage/open.ts', import.meta.url));
+    const script = join(dir, 'open-and-leave.mts');
+    writeFileSync(script, `import { openStore } from ${JSON.stringify(open)};\nawait openStore(${JSON.stringify(`sqlite:${join(dir, 'h.db')}`)});\nconsole.log('opened');\n`);
+    const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', script], { timeout: 20_000 });
+    assert.equal(stdout.trim(), 'opened');
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

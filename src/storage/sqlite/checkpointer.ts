@@ -43,10 +43,12 @@ export class Checkpointer {
   constructor(path: string, onError: (message: string) => void, intervalMs = CHECKPOINT_INTERVAL_MS) {
     const driver = createRequire(import.meta.url).resolve('better-sqlite3');
     this.thread = new Worker(THREAD_SOURCE, { eval: true, workerData: { driver, path, intervalMs } });
-    this.thread.unref();
     this.thread.on('message', (m: { error?: string }) => m.error && onError(m.error));
     this.thread.on('error', (err) => onError(err.message));
     this.thread.once('exit', () => (this.exited = true));
+    // After the listeners: adding a 'message' listener references the thread again. Unreferenced, it
+    // does not keep alive a process that never closes its store.
+    this.thread.unref();
   }
 
   /** Stops the thread and closes its connection (the main connection's close checkpoints the rest). */

@@ -31,12 +31,13 @@ export function sqliteDeliveries(db: Database): DeliveryStore {
                                        redelivery, due_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`);
   const activeHooksOf = db.prepare('SELECT * FROM hooks WHERE owner_type = ? AND owner_id = ? AND active = 1 ORDER BY id');
   const hookById = db.prepare('SELECT * FROM hooks WHERE id = ?');
-  // Oldest due rows first, skipping hooks already at their in-flight cap; a window a few times the
-  // batch is read so each hook can be given at most its remaining share in JavaScript.
-  const dueWindow = db.prepare(`SELECT id, hook_id, event_id, guid, event, action, redelivery FROM deliveries
+  // Oldest due rows first, skipping hooks already at their in-flight cap. Rows are read one at a time
+  // until the batch is full (each hook getting at most its remaining share): reading a fixed window
+  // four times the batch cost more than everything else in a claim.
+  const dueRows = db.prepare(`SELECT id, hook_id, event_id, guid, event, action, redelivery FROM deliveries
       WHERE state = 'pending' AND due_at <= @now AND (lease_until IS NULL OR lease_until < @now)
         AND hook_id NOT IN (SELECT value FROM json_each(@capped))
-      ORDER BY due_at, id LIMIT @window`);
+      ORDER BY due_at, id`);
   const lease = db.prepare('UPDATE deliveries SET lease_owner = ?, lease_until = ?, attempts = attempts + 1 WHERE id = ?');
   const leases = new LeaseBook();
   const complete = db.prepare(`UPDATE deliveries SET state = 'done', url = @url, status = @status,
@@ -80,14 +81,21 @@ export function sqliteDeliveries(db: Database): DeliveryStore {
     const inFlight = leases.inFlightByHook(now);
     const capped = [...inFlight].filter(([, n]) => n >= perHook).map(([hookId]) => hookId);
     const rows: DeliveryRow[] = [];
-    for (const r of dueWindow.all({ now, capped: JSON.stringify(capped), window: limit * 4 }) as DeliveryRow[]) {
+    let read = 0;
+    for (const r of dueRows.iterate({ now, capped: JSON.stringify(capped) }) as IterableIterator<DeliveryRow>) {
+      // A hook that reaches its cap during this read has its remaining rows skipped one by one: stop
+      // after a few batches' worth rather than walk a deep backlog of one hook.
+      if (++read > limit * 4) break;
       const n = inFlight.get(r.hook_id) ?? 0;
       if (n >= perHook) continue;
       inFlight.set(r.hook_id, n + 1);
-      lease.run(worker, leaseUntil, r.id);
-      leases.add(r.id, r.hook_id, worker, leaseUntil);
       rows.push(r);
       if (rows.length === limit) break;
+    }
+    // Leased only after the read: a statement may not write while another one is still reading.
+    for (const r of rows) {
+      lease.run(worker, leaseUntil, r.id);
+      leases.add(r.id, r.hook_id, worker, leaseUntil);
     }
     const claimed: ClaimedDelivery[] = [];
     // A batch holds many deliveries of few hooks (fan-out): read and decode each hook once per claim.
