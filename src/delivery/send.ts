@@ -183,18 +183,27 @@ class Deadlines {
   }
 }
 
-async function readCapped(body: AsyncIterable<Buffer> & { destroy(): void }): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of body) {
-    chunks.push(chunk);
-    size += chunk.length;
-    if (size >= RESPONSE_BODY_CAP) {
-      body.destroy(); // stop reading a huge (or endless) body; the connection is dropped
-      break;
-    }
-  }
-  return Buffer.concat(chunks).subarray(0, RESPONSE_BODY_CAP).toString('utf8');
+/**
+ * Reads a body of unknown length (chunked, as many receivers answer) up to the cap. Listening for
+ * 'data' costs a fraction of `for await` over the stream, which showed in the delivery path.
+ */
+function readCapped(body: NodeJS.ReadableStream & { destroy(): void }): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const done = () => resolve(Buffer.concat(chunks).subarray(0, RESPONSE_BODY_CAP).toString('utf8'));
+    body.on('data', (chunk: Buffer) => {
+      chunks.push(chunk);
+      size += chunk.length;
+      if (size >= RESPONSE_BODY_CAP) {
+        body.removeAllListeners('data');
+        body.destroy(); // stop reading a huge (or endless) body; the connection is dropped
+        done();
+      }
+    });
+    body.once('end', done);
+    body.on('error', reject);
+  });
 }
 
 function flattenHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string> {

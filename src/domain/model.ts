@@ -81,5 +81,9 @@ export type HookDraft = Pick<HookRecord, 'name' | 'active' | 'events' | 'config'
 
 /** GitHub's timestamp format: seconds precision, UTC, `Z`. */
 export function isoSeconds(date: Date): string {
-  return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
+  const second = Math.floor(date.getTime() / 1000);
+  // Every delivery and event is stamped: formatting once per second instead of once per stamp.
+  if (second !== lastStamp.second) lastStamp = { second, text: date.toISOString().replace(/\.\d{3}Z$/, 'Z') };
+  return lastStamp.text;
 }
+let lastStamp = { second: NaN, text: '' };

@@ -5,12 +5,11 @@
 // the statements in it, so one commit per turn instead of one per event, claim and delivery is most of
 // the adapter's throughput.
 import type { Database, Statement } from 'better-sqlite3';
-import type { HookRecord } from '../../domain/model.js';
 import type {
   ClaimedDelivery, DeliveryOutcome, DeliveryStore, FanOut, NewEvent,
 } from '../delivery-store.js';
 import { toDetail, toSummary, type DeliveryRow } from '../delivery-row.js';
-import { toHook, type HookRow } from './hooks.js';
+import type { HookCache } from './hook-cache.js';
 import { LeaseBook } from './lease-book.js';
 
 
@@ -24,13 +23,11 @@ interface Work {
   reject(err: unknown): void;
 }
 
-export function sqliteDeliveries(db: Database): DeliveryStore {
+export function sqliteDeliveries(db: Database, hooks: HookCache): DeliveryStore {
   const insertEvent = db.prepare(`INSERT INTO events (guid, event, action, repository_id, organization_id, payload, created_at)
                                   VALUES (?, ?, ?, ?, ?, ?, ?)`);
   const insertDelivery = db.prepare(`INSERT INTO deliveries (hook_id, event_id, guid, event, action, repository_id,
                                        redelivery, due_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`);
-  const activeHooksOf = db.prepare('SELECT * FROM hooks WHERE owner_type = ? AND owner_id = ? AND active = 1 ORDER BY id');
-  const hookById = db.prepare('SELECT * FROM hooks WHERE id = ?');
   // Oldest due rows first, skipping hooks already at their in-flight cap. Rows are read one at a time
   // until the batch is full (each hook getting at most its remaining share): reading a fixed window
   // four times the batch cost more than everything else in a claim.
@@ -67,9 +64,9 @@ export function sqliteDeliveries(db: Database): DeliveryStore {
     const eventId = Number(insertEvent.run(e.guid, e.event, e.action, e.repositoryId, e.organizationId, e.payload, e.now).lastInsertRowid);
     let deliveries = 0;
     for (const owner of fanOut.owners) {
-      for (const row of activeHooksOf.all(owner.type, owner.id) as HookRow[]) {
-        if (!fanOut.accepts(toHook(row))) continue;
-        insertDelivery.run(row.id, eventId, e.guid, e.event, e.action, e.repositoryId, 0, dueAt, e.now);
+      for (const hook of hooks.activeHooksOf(owner)) {
+        if (!fanOut.accepts(hook)) continue;
+        insertDelivery.run(hook.id, eventId, e.guid, e.event, e.action, e.repositoryId, 0, dueAt, e.now);
         deliveries++;
       }
     }
@@ -98,14 +95,8 @@ export function sqliteDeliveries(db: Database): DeliveryStore {
       leases.add(r.id, r.hook_id, worker, leaseUntil);
     }
     const claimed: ClaimedDelivery[] = [];
-    // A batch holds many deliveries of few hooks (fan-out): read and decode each hook once per claim.
-    const hooks = new Map<number, HookRecord | null>();
     for (const r of rows) {
-      let hook = hooks.get(r.hook_id);
-      if (hook === undefined) {
-        const row = hookById.get(r.hook_id) as HookRow | undefined;
-        hooks.set(r.hook_id, (hook = row ? toHook(row) : null));
-      }
+      const hook = hooks.hook(r.hook_id);
       if (!hook) continue;
       claimed.push({
         id: r.id, guid: r.guid, event: r.event, action: r.action, redelivery: r.redelivery === 1,

@@ -4,6 +4,7 @@ import { statementCache } from './statements.js';
 import type { HookDraft, HookOwner, HookRecord } from '../../domain/model.js';
 import type { HookStore } from '../store.js';
 import { toHook, type HookRow } from '../hook-row.js';
+import type { HookCache } from './hook-cache.js';
 
 export { toHook, type HookRow } from '../hook-row.js';
 
@@ -15,7 +16,7 @@ function draftParams(d: HookDraft) {
   };
 }
 
-export function sqliteHooks(db: Database): HookStore {
+export function sqliteHooks(db: Database, cache: HookCache): HookStore {
   const prepare = statementCache(db);
   const siblingsOf = prepare('SELECT * FROM hooks WHERE owner_type = ? AND owner_id = ? ORDER BY id');
   const byId = prepare('SELECT * FROM hooks WHERE owner_type = ? AND owner_id = ? AND id = ?');
@@ -45,6 +46,7 @@ export function sqliteHooks(db: Database): HookStore {
                     VALUES (@owner_type, @owner_id, @name, @active, @events, @url, @content_type, @insecure_ssl,
                       @secret, @username, @password, NULL, 'unused', NULL, @now, @now)`)
           .run({ owner_type: owner.type, owner_id: owner.id, now, ...draftParams(draft) });
+        cache.invalidate();
         return find(owner, Number(info.lastInsertRowid))!;
       }).immediate();
     },
@@ -57,6 +59,7 @@ export function sqliteHooks(db: Database): HookStore {
                       content_type = @content_type, insecure_ssl = @insecure_ssl, secret = @secret,
                       username = @username, password = @password, updated_at = @now
                     WHERE id = @id`).run({ id, now, ...draftParams(draft) });
+        cache.invalidate();
         return find(owner, id);
       }).immediate();
     },
@@ -64,6 +67,7 @@ export function sqliteHooks(db: Database): HookStore {
       return db.transaction(() => {
         const info = prepare('DELETE FROM hooks WHERE owner_type = ? AND owner_id = ? AND id = ?').run(owner.type, owner.id, id);
         if (info.changes > 0) prepare("DELETE FROM deliveries WHERE hook_id = ?").run(id);
+        cache.invalidate();
         return info.changes > 0;
       }).immediate();
     },

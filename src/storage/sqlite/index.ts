@@ -8,6 +8,7 @@ import { BACKSTOP_AUTOCHECKPOINT_PAGES, Checkpointer } from './checkpointer.js';
 import { readMigrations } from '../migrations.js';
 import type { Store } from '../store.js';
 import { sqliteAccounts } from './accounts.js';
+import { HookCache } from './hook-cache.js';
 import { sqliteHooks } from './hooks.js';
 import { sqliteDeliveries } from './deliveries.js';
 
@@ -41,6 +42,7 @@ export function openSqliteStore(url: string): Store {
     }
   }
   migrate();
+  const hookCache = new HookCache(db);
 
   return {
     capabilities: { multiProcess: false },
@@ -50,7 +52,7 @@ export function openSqliteStore(url: string): Store {
       db.close();
     },
     ...sqliteAccounts(db),
-    ...sqliteHooks(db),
-    ...sqliteDeliveries(db),
+    ...sqliteHooks(db, hookCache),
+    ...sqliteDeliveries(db, hookCache),
   };
 }

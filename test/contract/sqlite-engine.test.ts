@@ -1,4 +1,5 @@
-// SQLite's write-ahead log is checkpointed by a thread of its own, not inside the commits on the event loop.
+// What only the SQLite adapter does: checkpoint its write-ahead log on a thread of its own (not inside the
+// commits on the event loop), and keep hooks cached between transactions without serving stale ones.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -62,6 +63,37 @@ test('a process that opens a store and never closes it still exits (the thread d
     const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', script], { timeout: 20_000 });
     assert.equal(stdout.trim(), 'opened');
   } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('hooks cached by one connection are re-read after another connection (or process) changes them', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'hookline-cache-'));
+  const url = `sqlite:${join(dir, 'hookline.db')}`;
+  const worker = await openStore(url);
+  const api = await openStore(url);
+  try {
+    const now = '2026-01-01T00:00:00Z';
+    const user = await api.insertAccount({ login: 'octo', type: 'User', email: null, name: null, siteAdmin: false, now });
+    const repo = await api.insertRepository({ ownerId: user.id, name: 'hello', private: false, description: null, now });
+    const owner = { type: 'repository' as const, id: repo.id };
+    const config = { contentType: 'json' as const, insecureSsl: '0' as const, secret: null, username: null, password: null };
+    const hook = await api.insertHook(owner, { name: 'web', active: true, events: ['push'], config: { url: 'https://old.example/', ...config } }, now, () => undefined);
+    const fanOut = { owners: [owner], accepts: () => true };
+    const event = (guid: string) => ({ guid, event: 'push', action: null, repositoryId: repo.id, organizationId: null, payload: '{}', now });
+
+    await worker.acceptEvent(event('one'), fanOut, 0);
+    assert.deepEqual((await worker.claimDue('w', 1, 1000, 10, 10)).map((d) => d.hook.config.url), ['https://old.example/']);
+
+    await api.updateHook(owner, hook.id, now, (current) => ({ ...current, config: { ...current.config, url: 'https://new.example/' } }));
+    await worker.acceptEvent(event('two'), fanOut, 0);
+    assert.deepEqual((await worker.claimDue('w', 1, 1000, 10, 10)).map((d) => d.hook.config.url), ['https://new.example/']);
+
+    await api.updateHook(owner, hook.id, now, (current) => ({ ...current, active: false }));
+    assert.equal((await worker.acceptEvent(event('three'), fanOut, 0)).deliveries, 0, 'a hook deactivated elsewhere gets nothing');
+  } finally {
+    await worker.close();
+    await api.close();
     rmSync(dir, { recursive: true, force: true });
   }
 });
