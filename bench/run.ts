@@ -59,7 +59,7 @@ if (systems.length > 0) {
         return hooklineThroughput(o, receiver, plan, system, r);
       });
       perRound[system].push(result);
-      if (result) log(`  ${system}: ${round(result.perS, 0)} deliveries/s (${round(result.cpuMsPerDelivery, 3)} CPU ms each)`);
+      if (result) log(`  ${system}: ${round(result.perS, 0)} deliveries/s (${round(result.cpuMsPerDelivery, 3)} CPU ms each${result.extra?.event_loop_busy === undefined ? "" : `, event loop busy ${round(result.extra.event_loop_busy * 100, 0)} %`})`);
     }
   }
 }

@@ -88,7 +88,7 @@ export async function hooklineThroughput(
       perS: total / seconds, deliveries: total, seconds,
       cpuMsPerDelivery: ((after.cpuS - before.cpuS) * 1000) / total,
       submitPerS: plan.events / ((submitted - t0) / 1000),
-      extra: { rss_mb: after.rssMb },
+      extra: { rss_mb: after.rssMb, event_loop_busy: (after.mainThreadCpuS - before.mainThreadCpuS) / seconds },
     };
   } finally {
     await h.stop();
