@@ -4,7 +4,7 @@
 import { lookup as dnsLookup, type LookupAddress, type LookupOptions } from 'node:dns';
 import { isIP } from 'node:net';
 import { performance } from 'node:perf_hooks';
-import { Agent, request } from 'undici';
+import { Agent } from 'undici';
 import { refusedAddress, type AllowedHosts } from '../domain/address-policy.js';
 import type { PreparedRequest } from './prepare.js';
 
@@ -18,6 +18,13 @@ export interface SendResult {
   duration: number;
   responseHeaders: Record<string, string> | null;
   responseBody: string | null;
+}
+
+/** A hook URL as the sender dials it. */
+interface Target {
+  origin: string;
+  path: string;
+  refused: string | null;
 }
 
 class RefusedAddress extends Error {
@@ -54,18 +61,26 @@ export function createSender(opts: { allowedHosts: AllowedHosts; timeoutMs: numb
       headersTimeout: opts.timeoutMs,
       bodyTimeout: opts.timeoutMs,
     });
-  /** Per URL: why its literal IP address is refused, or null (names are judged after DNS instead). */
-  const literalVerdicts = new Map<string, string | null>();
-  const literalRefusal = (url: string): string | null => {
-    let verdict = literalVerdicts.get(url);
-    if (verdict === undefined) {
-      const host = new URL(url).hostname.replace(/^\[|\]$/g, '');
+  /**
+   * Per URL, parsed once: where undici dials (origin and path, so it does not parse the URL per request)
+   * and why its literal IP address is refused, or null (names are judged after DNS instead).
+   */
+  const targets = new Map<string, Target>();
+  const targetOf = (url: string): Target => {
+    let target = targets.get(url);
+    if (target === undefined) {
+      const parsed = new URL(url);
+      const host = parsed.hostname.replace(/^\[|\]$/g, '');
       const refused = isIP(host) ? refusedAddress(policy, host) : null;
-      verdict = refused === null ? null : `${host} is ${refused}, refused by HOOKLINE_ALLOWED_HOSTS`;
-      if (literalVerdicts.size >= 10_000) literalVerdicts.clear();
-      literalVerdicts.set(url, verdict);
+      target = {
+        origin: parsed.origin,
+        path: `${parsed.pathname}${parsed.search}`,
+        refused: refused === null ? null : `${host} is ${refused}, refused by HOOKLINE_ALLOWED_HOSTS`,
+      };
+      if (targets.size >= 10_000) targets.clear();
+      targets.set(url, target);
     }
-    return verdict;
+    return target;
   };
   const secure = agentFor(true);
   const insecure = agentFor(false);
@@ -78,13 +93,15 @@ export function createSender(opts: { allowedHosts: AllowedHosts; timeoutMs: numb
       const deadline = deadlines.start();
       try {
         // Literal IP addresses never go through DNS lookup, so they are judged here (once per URL).
-        const refused = literalRefusal(req.url);
-        if (refused !== null) throw new RefusedAddress(refused);
-        const res = await request(req.url, {
+        const target = targetOf(req.url);
+        if (target.refused !== null) throw new RefusedAddress(target.refused);
+        const dispatcher = req.insecureSsl ? insecure : secure;
+        const res = await dispatcher.request({
+          origin: target.origin,
+          path: target.path,
           method: 'POST',
           headers: req.headers,
           body: req.body,
-          dispatcher: req.insecureSsl ? insecure : secure,
           signal: deadline,
         });
         // A short body of known length is read in one go; anything else is streamed up to the cap.

@@ -37,10 +37,12 @@ export function sqliteDeliveries(db: Database, hooks: HookCache): DeliveryStore 
       ORDER BY due_at, id`);
   const lease = db.prepare('UPDATE deliveries SET lease_owner = ?, lease_until = ?, attempts = attempts + 1 WHERE id = ?');
   const leases = new LeaseBook();
+  // No RETURNING: the hook is known from the lease book, and `changes` says whether the lease held.
   const complete = db.prepare(`UPDATE deliveries SET state = 'done', url = @url, status = @status,
       status_code = @statusCode, duration = @duration, delivered_at = @deliveredAt, request_headers = @requestHeaders,
       response_headers = @responseHeaders, response_body = @responseBody, lease_owner = NULL, lease_until = NULL
-    WHERE id = @id AND lease_owner = @worker AND state = 'pending' RETURNING hook_id`);
+    WHERE id = @id AND lease_owner = @worker AND state = 'pending'`);
+  const hookOfDelivery = db.prepare('SELECT hook_id FROM deliveries WHERE id = ?').pluck();
   const setLast = db.prepare('UPDATE hooks SET last_code = ?, last_status = ?, last_message = ? WHERE id = ?');
   // Statements used on every delivery or request are compiled once; compiling one costs more than running it.
   const rememberPush = db.prepare(`INSERT INTO latest_pushes (repository_id, event_id) VALUES (?, ?)
@@ -110,12 +112,13 @@ export function sqliteDeliveries(db: Database, hooks: HookCache): DeliveryStore 
   // last one per hook is written, once, just before the commit.
   const lastResponses = new Map<number, { code: number; status: string; message: string }>();
   function recordOutcomeWork(params: { id: number; worker: string; statusCode: number; status: string } & Record<string, unknown>): boolean {
-    const row = complete.get(params) as { hook_id: number } | undefined;
-    if (!row) return false;
+    // Read before the row changes; a lease dropped from the book on expiry may still be this worker's.
+    const hookId = leases.hookOf(params.id, params.worker) ?? (hookOfDelivery.get(params.id) as number | undefined);
+    if (hookId === undefined || complete.run(params).changes === 0) return false;
     leases.end(params.id, params.worker);
     const ok = params.statusCode >= 200 && params.statusCode < 300;
-    lastResponses.delete(row.hook_id); // re-inserted last, so the map keeps completion order
-    lastResponses.set(row.hook_id, { code: params.statusCode, status: ok ? 'active' : 'failed', message: params.status });
+    lastResponses.delete(hookId); // re-inserted last, so the map keeps completion order
+    lastResponses.set(hookId, { code: params.statusCode, status: ok ? 'active' : 'failed', message: params.status });
     return true;
   }
   function writeLastResponses() {

@@ -30,6 +30,12 @@ export class LeaseBook {
     this.leases.set(deliveryId, { hookId, worker, until });
   }
 
+  /** The hook of the worker's lease on the delivery, if the book still holds it. */
+  hookOf(deliveryId: number, worker: string): number | undefined {
+    const lease = this.leases.get(deliveryId);
+    return lease?.worker === worker ? lease.hookId : undefined;
+  }
+
   /** The delivery's lease ended; a worker whose lease was taken over ends nothing. */
   end(deliveryId: number, worker: string): void {
     if (this.leases.get(deliveryId)?.worker === worker) this.leases.delete(deliveryId);
