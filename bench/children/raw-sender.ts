@@ -1,10 +1,15 @@
 // The raw limit: the same payloads, headers and HMAC signatures POSTed straight from memory with undici
-// (keep-alive pool as Hookline's sender uses), the same number in flight, nothing persisted.
+// (keep-alive pool as Hookline's sender uses), the same number in flight, nothing persisted. It calls
+// undici the way Hookline does (the agent, with each URL's origin and path parsed once, and the same
+// cheap whole-request deadline), so it stays the limit rather than a slower way of sending the same
+// bytes: with undici's request(url) and AbortSignal.timeout() per request it sent ~40 % fewer.
 import { randomUUID } from 'node:crypto';
-import { Agent, request } from 'undici';
+import { Agent } from 'undici';
+import { Deadlines } from '../../src/delivery/deadlines.js';
 import { deliveryHeaders, pushPayload, type BenchHook } from '../payload.js';
 import { announce, fail, serveRpc } from './rpc.js';
 
+const deadlines = new Deadlines(10_000);
 const agent = new Agent({ connections: 128, keepAliveTimeout: 30_000, headersTimeout: 10_000, bodyTimeout: 10_000 });
 let bodies: Buffer[] = [];
 let first = 0;
@@ -14,22 +19,30 @@ async function run(args: { hooks: BenchHook[]; events: number; concurrency: numb
   let next = 0;
   let failed = 0;
   let guid = '';
+  const targets = args.hooks.map((h) => {
+    const url = new URL(h.url);
+    return { origin: url.origin, path: `${url.pathname}${url.search}` };
+  });
   const lane = async () => {
     while (next < total) {
       const i = next++;
       const e = Math.floor(i / args.hooks.length);
       const hook = args.hooks[i % args.hooks.length];
+      const target = targets[i % args.hooks.length];
       if (i % args.hooks.length === 0) guid = randomUUID();
       const body = bodies[e];
+      const deadline = deadlines.start();
       try {
-        const res = await request(hook.url, {
-          method: 'POST', body, headers: deliveryHeaders(hook, guid, 'push', body), dispatcher: agent,
-          signal: AbortSignal.timeout(10_000),
+        const res = await agent.request({
+          origin: target.origin, path: target.path, method: 'POST', body, headers: deliveryHeaders(hook, guid, 'push', body),
+          signal: deadline as never,
         });
         await res.body.text();
         if (res.statusCode !== 200) failed++;
       } catch {
         failed++;
+      } finally {
+        deadlines.finish(deadline);
       }
     }
   };
