@@ -2,6 +2,7 @@
 // row is held by two live workers; completion conditional on the claim; NOTIFY on every new due row.
 import type { ClaimedDelivery, DeliveryStore } from '../delivery-store.js';
 import { toDetail, toSummary, type DeliveryRow } from '../delivery-row.js';
+import { batchedCompletions } from './completions.js';
 import type { Db } from './db.js';
 import { toHook, type HookRow } from './hooks.js';
 
@@ -17,43 +18,32 @@ const SUMMARY_COLUMNS = 'id, guid, event, action, repository_id, redelivery, url
 export function postgresDeliveries(db: Db, channel: string): Omit<DeliveryStore, 'listenForDue'> {
   return {
     async acceptEvent(e, fanOut, dueAt) {
-      return db.transaction(async (q) => {
-        const { rows } = await q.query<{ id: number }>(
-          `INSERT INTO events (guid, event, action, repository_id, organization_id, payload, created_at)
-           VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
-          [e.guid, e.event, e.action, e.repositoryId, e.organizationId, e.payload, e.now],
-        );
-        const eventId = rows[0].id;
-        const hookIds: number[] = [];
-        for (const owner of fanOut.owners) {
-          const hooks = await q.query<HookRow>(
-            'SELECT * FROM hooks WHERE owner_type = $1 AND owner_id = $2 AND active ORDER BY id',
-            [owner.type, owner.id],
-          );
-          for (const row of hooks.rows) if (fanOut.accepts(toHook(row))) hookIds.push(row.id);
-        }
-        if (hookIds.length > 0) {
-          await q.query(
-            `INSERT INTO deliveries (hook_id, event_id, guid, event, action, repository_id, redelivery, due_at, created_at)
-             SELECT h, $2, $3, $4, $5, $6, FALSE, $7, $8 FROM unnest($1::bigint[]) AS h`,
-            [hookIds, eventId, e.guid, e.event, e.action, e.repositoryId, dueAt, e.now],
-          );
-          await q.query(`SELECT pg_notify('${channel}', '')`);
-        }
-        if (fanOut.rememberAsLatestPush && e.repositoryId !== null) {
-          await q.query(
-            `INSERT INTO latest_pushes (repository_id, event_id) VALUES ($1, $2)
-             ON CONFLICT (repository_id) DO UPDATE SET event_id = excluded.event_id`,
-            [e.repositoryId, eventId],
-          );
-        }
-        return { eventId, deliveries: hookIds.length };
-      });
+      // The subscribed hooks are read first, then the event and its deliveries are one statement (one
+      // round trip, one commit). Under READ COMMITTED this is what reading them inside a transaction
+      // gave: hook rows are not locked either way.
+      const hookIds: number[] = [];
+      for (const owner of fanOut.owners) {
+        const hooks = await db.query<HookRow>('SELECT * FROM hooks WHERE owner_type = $1 AND owner_id = $2 AND active ORDER BY id', [
+          owner.type, owner.id,
+        ]);
+        for (const row of hooks.rows) if (fanOut.accepts(toHook(row))) hookIds.push(row.id);
+      }
+      const { rows } = await db.query<{ id: number }>(
+        `WITH event AS (
+           INSERT INTO events (guid, event, action, repository_id, organization_id, payload, created_at)
+           VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id),
+         queued AS (
+           INSERT INTO deliveries (hook_id, event_id, guid, event, action, repository_id, redelivery, due_at, created_at)
+           SELECT h, event.id, $1, $2, $3, $4, FALSE, $8, $7 FROM event, unnest($9::bigint[]) AS h RETURNING 1)
+         SELECT event.id, CASE WHEN cardinality($9::bigint[]) > 0 THEN pg_notify('${channel}', '') END FROM event`,
+        [e.guid, e.event, e.action, e.repositoryId, e.organizationId, e.payload, e.now, dueAt, hookIds],
+      );
+      return { eventId: rows[0].id, deliveries: hookIds.length };
     },
 
     async findLatestPush(repositoryId) {
       const { rows } = await db.query<{ payload: string; action: string | null }>(
-        'SELECT e.payload, e.action FROM latest_pushes p JOIN events e ON e.id = p.event_id WHERE p.repository_id = $1',
+        `SELECT payload, action FROM events WHERE repository_id = $1 AND event = 'push' ORDER BY id DESC LIMIT 1`,
         [repositoryId],
       );
       return rows[0] ?? null;
@@ -74,7 +64,9 @@ export function postgresDeliveries(db: Db, channel: string): Omit<DeliveryStore,
 
     async claimDue(worker, now, leaseUntil, limit, perHook) {
       // Candidates come from hooks below their in-flight cap, oldest first (a window a few times the
-      // batch, locked with SKIP LOCKED); then each hook gets at most its remaining share.
+      // batch, read without locks); each hook gets at most its remaining share, and only the rows
+      // chosen are locked (SKIP LOCKED, the lease rechecked on the locked row). Locking the whole
+      // window wrote a row lock for four rows per row claimed.
       const { rows } = await db.query<DeliveryRow & { hook: HookRow }>(
         `WITH busy AS (
            SELECT hook_id, count(*) AS n FROM deliveries
@@ -83,11 +75,15 @@ export function postgresDeliveries(db: Db, channel: string): Omit<DeliveryStore,
            SELECT id, hook_id, due_at FROM deliveries
            WHERE state = 'pending' AND due_at <= $1 AND (lease_until IS NULL OR lease_until < $1)
              AND hook_id NOT IN (SELECT hook_id FROM busy WHERE n >= $5)
-           ORDER BY due_at, id LIMIT $4 * 4 FOR UPDATE SKIP LOCKED),
+           ORDER BY due_at, id LIMIT $4 * 4),
          ranked AS (
            SELECT w.id, w.due_at, row_number() OVER (PARTITION BY w.hook_id ORDER BY w.due_at, w.id) + coalesce(b.n, 0) AS slot
            FROM window_rows w LEFT JOIN busy b ON b.hook_id = w.hook_id),
-         due AS (SELECT id FROM ranked WHERE slot <= $5 ORDER BY due_at, id LIMIT $4)
+         chosen AS (SELECT id FROM ranked WHERE slot <= $5 ORDER BY due_at, id LIMIT $4),
+         due AS (
+           SELECT d.id FROM deliveries d JOIN chosen c ON c.id = d.id
+           WHERE d.state = 'pending' AND (d.lease_until IS NULL OR d.lease_until < $1)
+           FOR UPDATE OF d SKIP LOCKED)
          UPDATE deliveries d SET lease_owner = $2, lease_until = $3, attempts = d.attempts + 1
          FROM due, hooks h WHERE d.id = due.id AND h.id = d.hook_id
          RETURNING d.id, d.hook_id, d.event_id, d.guid, d.event, d.action, d.redelivery, row_to_json(h.*) AS hook`,
@@ -108,22 +104,7 @@ export function postgresDeliveries(db: Db, channel: string): Omit<DeliveryStore,
       return new Map(rows.map((r) => [r.id, r.payload]));
     },
 
-    async completeDelivery(id, worker, o) {
-      const ok = o.statusCode >= 200 && o.statusCode < 300;
-      // One statement: the row changes only while this worker holds the lease, and the hook's
-      // last_response follows in the same atomic step.
-      const { rows } = await db.query<{ id: number }>(
-        `WITH done AS (
-           UPDATE deliveries SET state = 'done', url = $3, status = $4, status_code = $5, duration = $6, delivered_at = $7,
-             request_headers = $8, response_headers = $9, response_body = $10, lease_owner = NULL, lease_until = NULL
-           WHERE id = $1 AND lease_owner = $2 AND state = 'pending' RETURNING hook_id)
-         UPDATE hooks SET last_code = $5, last_status = $11, last_message = $4 FROM done WHERE hooks.id = done.hook_id
-         RETURNING hooks.id`,
-        [id, worker, o.url, o.status, o.statusCode, o.duration, o.deliveredAt, JSON.stringify(o.requestHeaders),
-          o.responseHeaders === null ? null : JSON.stringify(o.responseHeaders), o.responseBody, ok ? 'active' : 'failed'],
-      );
-      return rows.length > 0;
-    },
+    completeDelivery: batchedCompletions(db),
 
     async releaseClaims(worker) {
       const { rowCount } = await db.query(
@@ -181,7 +162,7 @@ export function postgresDeliveries(db: Db, channel: string): Omit<DeliveryStore,
         await q.query(
           `DELETE FROM events e WHERE e.created_at < $1
              AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.event_id = e.id)
-             AND NOT EXISTS (SELECT 1 FROM latest_pushes p WHERE p.event_id = e.id)`,
+             AND NOT (e.event = 'push' AND e.id = (SELECT max(x.id) FROM events x WHERE x.repository_id = e.repository_id AND x.event = 'push'))`,
           [before],
         );
         return rowCount ?? 0;

@@ -1,0 +1,108 @@
+// Recording delivery outcomes on PostgreSQL in batches: one batch at a time per process, holding every
+// outcome that arrived while the previous one ran, is one transaction (one commit), and a hook's
+// last_response row is written only when it changes. One transaction per delivery held deliveries to
+// ~1 700/s here: every completion of a hook queued on that hook's row lock, and so did batches that
+// overlapped.
+import type { DeliveryOutcome } from '../delivery-store.js';
+import type { Db, Queryable } from './db.js';
+
+interface Pending {
+  id: number;
+  worker: string;
+  outcome: DeliveryOutcome;
+  resolve(recorded: boolean): void;
+  reject(err: unknown): void;
+}
+
+/** `completeDelivery` for PostgreSQL: resolves with whether the worker still held the lease. */
+export function batchedCompletions(db: Db): (id: number, worker: string, outcome: DeliveryOutcome) => Promise<boolean> {
+  let queue: Pending[] = [];
+  let running = false;
+
+  const flush = async () => {
+    if (running || queue.length === 0) return;
+    running = true;
+    const items = queue;
+    queue = [];
+    // One batch per worker (the lease condition names it) and per delivery id (a row is updated once
+    // per statement); anything else waits for the next batch.
+    const batch: Pending[] = [];
+    const ids = new Set<number>();
+    for (const item of items) {
+      if (item.worker === items[0].worker && !ids.has(item.id)) {
+        batch.push(item);
+        ids.add(item.id);
+      } else {
+        queue.push(item);
+      }
+    }
+    await record(batch);
+    running = false;
+    void flush();
+  };
+
+  const record = async (batch: Pending[]): Promise<void> => {
+    try {
+      const recorded = await db.transaction((q) => completeAll(q, batch));
+      for (const item of batch) item.resolve(recorded.has(item.id));
+    } catch (err) {
+      if (batch.length === 1) return batch[0].reject(err);
+      // Something in the batch failed and all of it rolled back: record each alone, so only the
+      // outcome that fails is answered with its error.
+      await Promise.all(batch.map((item) => record([item])));
+    }
+  };
+
+  return (id, worker, outcome) =>
+    new Promise<boolean>((resolve, reject) => {
+      if (queue.push({ id, worker, outcome, resolve, reject }) === 1) setImmediate(() => void flush());
+    });
+}
+
+/** Records the batch's outcomes; returns the ids whose lease the worker still held. */
+async function completeAll(q: Queryable, batch: Pending[]): Promise<Set<number>> {
+  const column = <T>(f: (o: DeliveryOutcome) => T) => batch.map((b) => f(b.outcome));
+  const { rows } = await q.query<{ id: number; hook_id: number; ord: number }>(
+    `UPDATE deliveries d SET state = 'done', url = i.url, status = i.status, status_code = i.status_code,
+       duration = i.duration, delivered_at = i.delivered_at, request_headers = i.request_headers,
+       response_headers = i.response_headers, response_body = i.response_body, lease_owner = NULL, lease_until = NULL
+     FROM unnest($1::bigint[], $2::text[], $3::text[], $4::int[], $5::float8[], $6::text[], $7::text[], $8::text[], $9::text[])
+       WITH ORDINALITY AS i(id, url, status, status_code, duration, delivered_at, request_headers, response_headers, response_body, ord)
+     WHERE d.id = i.id AND d.lease_owner = $10 AND d.state = 'pending'
+     RETURNING d.id, d.hook_id, i.ord`,
+    [
+      batch.map((b) => b.id), column((o) => o.url), column((o) => o.status), column((o) => o.statusCode),
+      column((o) => o.duration), column((o) => o.deliveredAt), column((o) => JSON.stringify(o.requestHeaders)),
+      column((o) => (o.responseHeaders === null ? null : JSON.stringify(o.responseHeaders))), column((o) => o.responseBody),
+      batch[0].worker,
+    ],
+  );
+  if (rows.length === 0) return new Set();
+  // A hook's last_response is its latest outcome in the batch (batch order is completion order).
+  const latest = new Map<number, DeliveryOutcome>();
+  for (const r of [...rows].sort((a, b) => a.ord - b.ord)) latest.set(r.hook_id, batch[r.ord - 1].outcome);
+  const hookIds = [...latest.keys()].sort((a, b) => a - b);
+  const outcomes = hookIds.map((id) => latest.get(id)!);
+  const values = [
+    hookIds, outcomes.map((o) => o.statusCode),
+    outcomes.map((o) => (o.statusCode >= 200 && o.statusCode < 300 ? 'active' : 'failed')), outcomes.map((o) => o.status),
+  ];
+  // Only hooks whose last_response changes are locked (in id order, so two processes never deadlock)
+  // and written: a receiver that keeps answering 200 costs its hook row nothing.
+  const changed = await q.query<{ id: number }>(
+    `SELECT h.id FROM hooks h JOIN unnest($1::bigint[], $2::int[], $3::text[], $4::text[]) AS l(id, code, last_status, message)
+       ON h.id = l.id
+     WHERE (h.last_code, h.last_status, h.last_message) IS DISTINCT FROM (l.code, l.last_status, l.message)
+     ORDER BY h.id FOR UPDATE OF h`,
+    values,
+  );
+  if (changed.rows.length > 0) {
+    await q.query(
+      `UPDATE hooks h SET last_code = l.code, last_status = l.last_status, last_message = l.message
+       FROM unnest($1::bigint[], $2::int[], $3::text[], $4::text[]) AS l(id, code, last_status, message)
+       WHERE h.id = l.id AND h.id = ANY($5::bigint[])`,
+      [...values, changed.rows.map((r) => r.id)],
+    );
+  }
+  return new Set(rows.map((r) => r.id));
+}
