@@ -27,6 +27,8 @@ export interface WorkerOptions {
 
 /** While fewer slots than a batch are free, a claim waits at most this long for more to free up. */
 const COALESCE_MS = 2;
+/** Unrecorded outcomes allowed, in multiples of the concurrency, before the worker stops claiming. */
+const RECORDING_BACKLOG = 2;
 /** Encoded bodies kept for the next batches (a fan-out's deliveries are claimed over several batches). */
 const BODY_CACHE_BYTES = 16 * 1024 * 1024;
 /** Decrypted hook credentials kept, keyed by their sealed form, so a rotated secret is a new entry. */
@@ -36,6 +38,12 @@ export class DeliveryWorker {
   readonly id = `worker-${randomUUID()}`;
   private running = false;
   private inFlight = new Set<Promise<void>>();
+  /**
+   * Outcomes received but not yet recorded. A slot is free once its receiver has answered: on
+   * PostgreSQL recording takes a commit, and holding the slot through it cut throughput. stop() and
+   * idle() wait for these too, and claiming pauses while there are more than RECORDING_BACKLOG slots' worth.
+   */
+  private recording = new Set<Promise<void>>();
   private wakeUp: (() => void) | null = null;
   private woken = false;
   private loop: Promise<void> | null = null;
@@ -68,15 +76,16 @@ export class DeliveryWorker {
     this.wake();
     await this.loop;
     await Promise.allSettled([...this.inFlight]);
+    await Promise.allSettled([...this.recording]);
     await this.opts.store.releaseClaims(this.id).catch(() => 0);
   }
 
   /** Resolves when no delivery is pending or in flight (for tests and benchmarks). */
   async idle(): Promise<void> {
     for (;;) {
-      await Promise.allSettled([...this.inFlight]);
+      await Promise.allSettled([...this.inFlight, ...this.recording]);
       const next = await this.opts.store.nextDueAt();
-      if (next === null && this.inFlight.size === 0) return;
+      if (next === null && this.inFlight.size === 0 && this.recording.size === 0) return;
       this.wake();
       await new Promise((r) => setTimeout(r, 5));
     }
@@ -87,7 +96,8 @@ export class DeliveryWorker {
     const pollMs = this.opts.pollMs ?? 1000;
     while (this.running) {
       this.woken = false;
-      const free = concurrency - this.inFlight.size;
+      const backlogged = this.recording.size > concurrency * RECORDING_BACKLOG;
+      const free = backlogged ? 0 : concurrency - this.inFlight.size;
       // A claim is a write transaction that walks past the rows in flight, so claiming one row per freed
       // slot costs O(concurrency) per delivery. While nearly every slot is busy, let a few more free up
       // first, for at most COALESCE_MS (real time), so a worker full of slow receivers still progresses.
@@ -165,11 +175,23 @@ export class DeliveryWorker {
         responseHeaders: result.responseHeaders,
         responseBody: result.responseBody,
       };
-      const recorded = await this.withRetries(() => store.completeDelivery(delivery.id, this.id, outcome));
-      if (!recorded) logger?.warn({ delivery: delivery.id }, 'lease lost before the outcome was recorded');
+      const recording: Promise<void> = this.withRetries(() => store.completeDelivery(delivery.id, this.id, outcome))
+        .then(
+          (recorded) => {
+            if (!recorded) logger?.warn({ delivery: delivery.id }, 'lease lost before the outcome was recorded');
+          },
+          (err) => {
+            // The lease expires and the row is claimed again: at-least-once, never lost.
+            logger?.error({ err, delivery: delivery.id }, 'delivery could not be recorded; it will be retried');
+          },
+        )
+        .finally(() => {
+          this.recording.delete(recording);
+          this.wake(); // claiming may have paused for the backlog
+        });
+      this.recording.add(recording);
     } catch (err) {
-      // The lease expires and the row is claimed again: at-least-once, never lost.
-      logger?.error({ err, delivery: delivery.id }, 'delivery could not be recorded; it will be retried');
+      logger?.error({ err, delivery: delivery.id }, 'delivery failed before sending; it will be retried');
     }
   }
 
