@@ -151,6 +151,7 @@ const results = {
     },
     events_submitted_per_s: {
       sqlite: tp.sqlite?.submitPerS ? round(tp.sqlite.submitPerS, 0) : null,
+      postgres: tp.postgres?.submitPerS ? round(tp.postgres.submitPerS, 0) : null,
       bullmq: tp.bullmq?.submitPerS ? round(tp.bullmq.submitPerS, 0) : null,
       bullmq_worker_only: tp.bullmqWorker?.submitPerS ? round(tp.bullmqWorker.submitPerS, 0) : null,
     },
