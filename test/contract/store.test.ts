@@ -187,6 +187,22 @@ for (const engine of engines) {
       }
     });
 
+    test('outcomes recorded together leave each hook with its latest one as last_response', async () => {
+      const f = await fixture();
+      try {
+        for (const guid of ['x', 'y', 'z']) await f.store.acceptEvent(event(guid, f.repo.id), { owners: [f.owner], accepts: (h) => h.id === f.a.id }, 0);
+        const [x, y, z] = await f.store.claimDue('w', 0, 1000, 10, 100);
+        // Recorded in one turn (one batch or group): the last to complete wins.
+        assert.deepEqual(await Promise.all([f.store.completeDelivery(x.id, 'w', outcome(200)), f.store.completeDelivery(y.id, 'w', outcome(500))]), [true, true]);
+        assert.deepEqual((await f.store.findHook(f.owner, f.a.id))?.lastResponse, { code: 500, status: 'failed', message: 'Invalid HTTP Response: 500' });
+        assert.equal(await f.store.completeDelivery(z.id, 'w', outcome(204)), true);
+        assert.deepEqual((await f.store.findHook(f.owner, f.a.id))?.lastResponse, { code: 204, status: 'active', message: 'OK' });
+        assert.equal((await f.store.findHook(f.owner, f.b.id))?.lastResponse.code, null, 'other hooks untouched');
+      } finally {
+        await f.close();
+      }
+    });
+
     test('deleting a hook removes its queued deliveries', async () => {
       const f = await fixture();
       try {
