@@ -2,7 +2,8 @@
 // outcome that arrived while the previous one ran, is one transaction (one commit), and a hook's
 // last_response row is written only when it changes. One transaction per delivery held deliveries to
 // ~1 700/s here: every completion of a hook queued on that hook's row lock, and so did batches that
-// overlapped.
+// overlapped. The price of one batch at a time: a batch waiting on a hook row (an API update of that
+// hook, another process's batch) holds up this process's recording until it gets the lock.
 import type { DeliveryOutcome } from '../delivery-store.js';
 import type { Db, Queryable } from './db.js';
 
@@ -47,9 +48,10 @@ export function batchedCompletions(db: Db): (id: number, worker: string, outcome
       for (const item of batch) item.resolve(recorded.has(item.id));
     } catch (err) {
       if (batch.length === 1) return batch[0].reject(err);
-      // Something in the batch failed and all of it rolled back: record each alone, so only the
-      // outcome that fails is answered with its error.
-      await Promise.all(batch.map((item) => record([item])));
+      // Something in the batch failed and all of it rolled back: record each alone, one after another
+      // (not a transaction each at once against the pool), so only the outcome that fails is answered
+      // with its error.
+      for (const item of batch) await record([item]);
     }
   };
 
@@ -62,6 +64,7 @@ export function batchedCompletions(db: Db): (id: number, worker: string, outcome
 /** Records the batch's outcomes; returns the ids whose lease the worker still held. */
 async function completeAll(q: Queryable, batch: Pending[]): Promise<Set<number>> {
   const column = <T>(f: (o: DeliveryOutcome) => T) => batch.map((b) => f(b.outcome));
+  const text = (f: (o: DeliveryOutcome) => string | null) => column((o) => withoutNul(f(o)));
   const { rows } = await q.query<{ id: number; hook_id: number; ord: number }>(
     `UPDATE deliveries d SET state = 'done', url = i.url, status = i.status, status_code = i.status_code,
        duration = i.duration, delivered_at = i.delivered_at, request_headers = i.request_headers,
@@ -71,9 +74,9 @@ async function completeAll(q: Queryable, batch: Pending[]): Promise<Set<number>>
      WHERE d.id = i.id AND d.lease_owner = $10 AND d.state = 'pending'
      RETURNING d.id, d.hook_id, i.ord`,
     [
-      batch.map((b) => b.id), column((o) => o.url), column((o) => o.status), column((o) => o.statusCode),
-      column((o) => o.duration), column((o) => o.deliveredAt), column((o) => JSON.stringify(o.requestHeaders)),
-      column((o) => (o.responseHeaders === null ? null : JSON.stringify(o.responseHeaders))), column((o) => o.responseBody),
+      batch.map((b) => b.id), column((o) => o.url), text((o) => o.status), column((o) => o.statusCode),
+      column((o) => o.duration), column((o) => o.deliveredAt), text((o) => JSON.stringify(o.requestHeaders)),
+      text((o) => (o.responseHeaders === null ? null : JSON.stringify(o.responseHeaders))), text((o) => o.responseBody),
       batch[0].worker,
     ],
   );
@@ -85,24 +88,25 @@ async function completeAll(q: Queryable, batch: Pending[]): Promise<Set<number>>
   const outcomes = hookIds.map((id) => latest.get(id)!);
   const values = [
     hookIds, outcomes.map((o) => o.statusCode),
-    outcomes.map((o) => (o.statusCode >= 200 && o.statusCode < 300 ? 'active' : 'failed')), outcomes.map((o) => o.status),
+    outcomes.map((o) => (o.statusCode >= 200 && o.statusCode < 300 ? 'active' : 'failed')), outcomes.map((o) => withoutNul(o.status)),
   ];
-  // Only hooks whose last_response changes are locked (in id order, so two processes never deadlock)
-  // and written: a receiver that keeps answering 200 costs its hook row nothing.
-  const changed = await q.query<{ id: number }>(
-    `SELECT h.id FROM hooks h JOIN unnest($1::bigint[], $2::int[], $3::text[], $4::text[]) AS l(id, code, last_status, message)
-       ON h.id = l.id
-     WHERE (h.last_code, h.last_status, h.last_message) IS DISTINCT FROM (l.code, l.last_status, l.message)
-     ORDER BY h.id FOR UPDATE OF h`,
+  // The hooks are locked in id order (two processes never deadlock), then only those whose
+  // last_response changes are written: a receiver that keeps answering 200 costs its hook row no write.
+  // The comparison runs on the locked rows, so another process's newer outcome is never skipped.
+  await q.query('SELECT id FROM hooks WHERE id = ANY($1::bigint[]) ORDER BY id FOR UPDATE', [hookIds]);
+  await q.query(
+    `UPDATE hooks h SET last_code = l.code, last_status = l.last_status, last_message = l.message
+     FROM unnest($1::bigint[], $2::int[], $3::text[], $4::text[]) AS l(id, code, last_status, message)
+     WHERE h.id = l.id AND (h.last_code, h.last_status, h.last_message) IS DISTINCT FROM (l.code, l.last_status, l.message)`,
     values,
   );
-  if (changed.rows.length > 0) {
-    await q.query(
-      `UPDATE hooks h SET last_code = l.code, last_status = l.last_status, last_message = l.message
-       FROM unnest($1::bigint[], $2::int[], $3::text[], $4::text[]) AS l(id, code, last_status, message)
-       WHERE h.id = l.id AND h.id = ANY($5::bigint[])`,
-      [...values, changed.rows.map((r) => r.id)],
-    );
-  }
   return new Set(rows.map((r) => r.id));
+}
+
+/**
+ * PostgreSQL text cannot hold U+0000, and a receiver may answer with it: such an outcome could never be
+ * recorded, and its delivery would be sent again at every lease expiry. It is stored as U+FFFD.
+ */
+function withoutNul(value: string | null): string | null {
+  return value !== null && value.includes('\u0000') ? value.replaceAll('\u0000', '\uFFFD') : value;
 }

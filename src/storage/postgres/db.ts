@@ -22,12 +22,18 @@ const types = {
  * of every ingest and delivery. A name always stands for the same text, on every connection.
  */
 const statementNames = new Map<string, string>();
-function statement(sql: string, params: unknown[]): pg.QueryConfig | string {
-  if (params.length === 0) return sql; // may hold several commands (migrations), which cannot be prepared
+function run<R extends pg.QueryResultRow>(on: pg.Pool | pg.PoolClient, sql: string, params: unknown[]): Promise<pg.QueryResult<R>> {
+  if (params.length === 0) return on.query<R>(sql); // may hold several commands (migrations), which cannot be prepared
   let name = statementNames.get(sql);
   if (!name) statementNames.set(sql, (name = `hookline_${statementNames.size + 1}`));
-  return { name, text: sql, values: params };
+  return on.query<R>({ name, text: sql, values: params });
 }
+
+/**
+ * A prepared `SELECT *` fails with this once a migration (run by a newer process) changed the table's
+ * columns; the connections holding it are replaced and the query runs again.
+ */
+const STALE_PREPARED_STATEMENT = '0A000';
 
 /** Serialization failures and deadlocks: safe to run the transaction again. */
 const RETRYABLE = new Set(['40001', '40P01']);
@@ -44,26 +50,30 @@ export function isConnectionError(err: unknown): boolean {
 }
 
 export class Db implements Queryable {
-  readonly pool: pg.Pool;
+  private pool: pg.Pool;
 
   constructor(readonly config: pg.PoolConfig) {
-    this.pool = new pg.Pool({
+    this.pool = this.newPool();
+  }
+
+  private newPool(): pg.Pool {
+    const pool = new pg.Pool({
       max: 10,
       connectionTimeoutMillis: 2_000,
       idleTimeoutMillis: 30_000,
       statement_timeout: 15_000,
       // Enforced by the client too: a frozen server (not a restarted one) must not hang a request.
       query_timeout: 20_000,
-      ...config,
+      ...this.config,
       types,
     } as pg.PoolConfig);
     // An idle client losing its connection (database restart) must not crash the process.
-    this.pool.on('error', () => undefined);
+    pool.on('error', () => undefined);
+    return pool;
   }
 
   async query<R extends pg.QueryResultRow = any>(sql: string, params: unknown[] = []): Promise<pg.QueryResult<R>> {
-    const query = statement(sql, params);
-    return this.retrying(() => (typeof query === 'string' ? this.pool.query<R>(query) : this.pool.query<R>(query)));
+    return this.retrying(() => run<R>(this.pool, sql, params));
   }
 
   /** Runs `work` in a transaction, retrying it on serialization failures and lost connections. */
@@ -79,12 +89,7 @@ export class Db implements Queryable {
       client.on('error', onError);
       try {
         await client.query('BEGIN');
-        const result = await work({
-          query: <R extends pg.QueryResultRow>(sql: string, params: unknown[] = []) => {
-            const query = statement(sql, params);
-            return typeof query === 'string' ? client.query<R>(query) : client.query<R>(query);
-          },
-        });
+        const result = await work({ query: <R extends pg.QueryResultRow>(sql: string, params: unknown[] = []) => run<R>(client, sql, params) });
         await client.query('COMMIT');
         return result;
       } catch (err) {
@@ -109,6 +114,12 @@ export class Db implements Queryable {
         return await run();
       } catch (err) {
         const code = (err as { code?: string }).code ?? '';
+        if (code === STALE_PREPARED_STATEMENT && attempt === 0) {
+          const stale = this.pool;
+          this.pool = this.newPool();
+          void stale.end().catch(() => undefined); // after the clients still checked out are released
+          continue;
+        }
         const transient = RETRYABLE.has(code) || isConnectionError(err);
         if (!transient) throw err;
         if (attempt >= delays.length) throw isConnectionError(err) ? new Unavailable() : err;

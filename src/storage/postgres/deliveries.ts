@@ -19,8 +19,8 @@ export function postgresDeliveries(db: Db, channel: string): Omit<DeliveryStore,
   return {
     async acceptEvent(e, fanOut, dueAt) {
       // The subscribed hooks are read first, then the event and its deliveries are one statement (one
-      // round trip, one commit). Under READ COMMITTED this is what reading them inside a transaction
-      // gave: hook rows are not locked either way.
+      // round trip, one commit). Hook rows were not locked when this was a transaction either; the
+      // statement re-reads them, so a hook deleted in between gets no delivery rows.
       const hookIds: number[] = [];
       for (const owner of fanOut.owners) {
         const hooks = await db.query<HookRow>('SELECT * FROM hooks WHERE owner_type = $1 AND owner_id = $2 AND active ORDER BY id', [
@@ -28,17 +28,18 @@ export function postgresDeliveries(db: Db, channel: string): Omit<DeliveryStore,
         ]);
         for (const row of hooks.rows) if (fanOut.accepts(toHook(row))) hookIds.push(row.id);
       }
-      const { rows } = await db.query<{ id: number }>(
+      const { rows } = await db.query<{ id: number; queued: number }>(
         `WITH event AS (
            INSERT INTO events (guid, event, action, repository_id, organization_id, payload, created_at)
            VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id),
          queued AS (
            INSERT INTO deliveries (hook_id, event_id, guid, event, action, repository_id, redelivery, due_at, created_at)
-           SELECT h, event.id, $1, $2, $3, $4, FALSE, $8, $7 FROM event, unnest($9::bigint[]) AS h RETURNING 1)
-         SELECT event.id, CASE WHEN cardinality($9::bigint[]) > 0 THEN pg_notify('${channel}', '') END FROM event`,
+           SELECT h.id, event.id, $1, $2, $3, $4, FALSE, $8, $7 FROM event, hooks h WHERE h.id = ANY($9::bigint[]) RETURNING 1)
+         SELECT event.id, (SELECT count(*) FROM queued)::int AS queued,
+           CASE WHEN EXISTS (SELECT 1 FROM queued) THEN pg_notify('${channel}', '') END FROM event`,
         [e.guid, e.event, e.action, e.repositoryId, e.organizationId, e.payload, e.now, dueAt, hookIds],
       );
-      return { eventId: rows[0].id, deliveries: hookIds.length };
+      return { eventId: rows[0].id, deliveries: rows[0].queued };
     },
 
     async findLatestPush(repositoryId) {
@@ -64,9 +65,8 @@ export function postgresDeliveries(db: Db, channel: string): Omit<DeliveryStore,
 
     async claimDue(worker, now, leaseUntil, limit, perHook) {
       // Candidates come from hooks below their in-flight cap, oldest first (a window a few times the
-      // batch, read without locks); each hook gets at most its remaining share, and only the rows
-      // chosen are locked (SKIP LOCKED, the lease rechecked on the locked row). Locking the whole
-      // window wrote a row lock for four rows per row claimed.
+      // batch, locked with SKIP LOCKED so concurrent workers take different rows); then each hook gets
+      // at most its remaining share.
       const { rows } = await db.query<DeliveryRow & { hook: HookRow }>(
         `WITH busy AS (
            SELECT hook_id, count(*) AS n FROM deliveries
@@ -75,15 +75,11 @@ export function postgresDeliveries(db: Db, channel: string): Omit<DeliveryStore,
            SELECT id, hook_id, due_at FROM deliveries
            WHERE state = 'pending' AND due_at <= $1 AND (lease_until IS NULL OR lease_until < $1)
              AND hook_id NOT IN (SELECT hook_id FROM busy WHERE n >= $5)
-           ORDER BY due_at, id LIMIT $4 * 4),
+           ORDER BY due_at, id LIMIT $4 * 4 FOR UPDATE SKIP LOCKED),
          ranked AS (
            SELECT w.id, w.due_at, row_number() OVER (PARTITION BY w.hook_id ORDER BY w.due_at, w.id) + coalesce(b.n, 0) AS slot
            FROM window_rows w LEFT JOIN busy b ON b.hook_id = w.hook_id),
-         chosen AS (SELECT id FROM ranked WHERE slot <= $5 ORDER BY due_at, id LIMIT $4),
-         due AS (
-           SELECT d.id FROM deliveries d JOIN chosen c ON c.id = d.id
-           WHERE d.state = 'pending' AND (d.lease_until IS NULL OR d.lease_until < $1)
-           FOR UPDATE OF d SKIP LOCKED)
+         due AS (SELECT id FROM ranked WHERE slot <= $5 ORDER BY due_at, id LIMIT $4)
          UPDATE deliveries d SET lease_owner = $2, lease_until = $3, attempts = d.attempts + 1
          FROM due, hooks h WHERE d.id = due.id AND h.id = d.hook_id
          RETURNING d.id, d.hook_id, d.event_id, d.guid, d.event, d.action, d.redelivery, row_to_json(h.*) AS hook`,
@@ -162,7 +158,8 @@ export function postgresDeliveries(db: Db, channel: string): Omit<DeliveryStore,
         await q.query(
           `DELETE FROM events e WHERE e.created_at < $1
              AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.event_id = e.id)
-             AND NOT (e.event = 'push' AND e.id = (SELECT max(x.id) FROM events x WHERE x.repository_id = e.repository_id AND x.event = 'push'))`,
+             AND (e.event <> 'push' OR e.repository_id IS NULL OR EXISTS (
+               SELECT 1 FROM events x WHERE x.event = 'push' AND x.repository_id = e.repository_id AND x.id > e.id))`,
           [before],
         );
         return rowCount ?? 0;

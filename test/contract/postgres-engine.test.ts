@@ -1,0 +1,54 @@
+// What only the PostgreSQL adapter does: prepared statements that survive a newer process's migration,
+// and outcomes that PostgreSQL's text type could not hold as they were.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import pg from 'pg';
+import { openStore } from '../../src/storage/open.js';
+import { POSTGRES_URL, postgresSchema } from '../support/database.js';
+
+const skip = !POSTGRES_URL && 'HOOKLINE_TEST_POSTGRES_URL is not set';
+const NOW = '2026-01-01T00:00:00Z';
+
+async function fixture() {
+  const db = postgresSchema();
+  const store = await openStore(db.url);
+  const user = await store.insertAccount({ login: 'octo', type: 'User', email: null, name: null, siteAdmin: false, now: NOW });
+  const repo = await store.insertRepository({ ownerId: user.id, name: 'hello', private: false, description: null, now: NOW });
+  const owner = { type: 'repository' as const, id: repo.id };
+  const config = { url: 'https://a.example/', contentType: 'json' as const, insecureSsl: '0' as const, secret: null, username: null, password: null };
+  const hook = await store.insertHook(owner, { name: 'web', active: true, events: ['push'], config }, NOW, () => undefined);
+  const schema = new URL(db.url).searchParams.get('schema')!;
+  return { store, repo, owner, hook, schema, close: async () => (await store.close(), await db.drop()) };
+}
+
+test('a column added by a newer migration does not break statements this process prepared', { skip }, async () => {
+  const f = await fixture();
+  const admin = new pg.Client({ connectionString: POSTGRES_URL });
+  await admin.connect();
+  try {
+    for (let i = 0; i < 12; i++) assert.equal((await f.store.findHook(f.owner, f.hook.id))?.id, f.hook.id); // prepared on every pooled connection used
+    await admin.query(`ALTER TABLE ${f.schema}.hooks ADD COLUMN added_later TEXT`);
+    for (let i = 0; i < 12; i++) assert.equal((await f.store.findHook(f.owner, f.hook.id))?.id, f.hook.id);
+  } finally {
+    await admin.end();
+    await f.close();
+  }
+});
+
+test('an outcome with NUL characters is recorded (as U+FFFD) instead of failing forever', { skip }, async () => {
+  const f = await fixture();
+  try {
+    await f.store.acceptEvent({ guid: 'g', event: 'push', action: null, repositoryId: f.repo.id, organizationId: null, payload: '{}', now: NOW },
+      { owners: [f.owner], accepts: () => true }, 0);
+    const [d] = await f.store.claimDue('w', 0, 1000, 10, 10);
+    const recorded = await f.store.completeDelivery(d.id, 'w', {
+      url: 'https://a.example/', status: 'OK', statusCode: 200, duration: 0.1, deliveredAt: NOW,
+      requestHeaders: { 'X-GitHub-Event': 'push' }, responseHeaders: { 'x-odd': 'a\u0000b' }, responseBody: 'ok\u0000',
+    });
+    assert.equal(recorded, true);
+    const detail = await f.store.findDelivery(f.hook.id, d.id);
+    assert.equal(detail?.responseBody, 'ok\uFFFD');
+  } finally {
+    await f.close();
+  }
+});
