@@ -21,7 +21,7 @@ export interface Config {
   readonly secretKey: Buffer | null;
   readonly deliveryRetentionDays: number;
   readonly deliveryConcurrency: number;
-  /** Deliveries one hook may have in flight at once, across all workers. */
+  /** Deliveries one hook may have in flight at once, across all workers (on SQLite: of this process). */
   readonly deliveryConcurrencyPerHook: number;
   /** Largest accepted API request body, in bytes (the event-ingest route has its own 25 MB cap). */
   readonly bodyLimitBytes: number;

@@ -18,7 +18,11 @@ export interface NewEvent {
 export interface FanOut {
   owners: HookOwner[];
   accepts(hook: HookRecord): boolean;
-  /** Also remember this event as the repository's latest push (for the test endpoint). */
+  /**
+   * Also remember this event as the repository's latest push (for the test endpoint). PostgreSQL reads
+   * the latest push from the events instead (a remembered row was a lock every ingest queued on); a
+   * test push, which is not remembered, carries the same payload, so both engines answer the same.
+   */
   rememberAsLatestPush?: boolean;
 }
 
@@ -90,7 +94,8 @@ export interface DeliveryStore {
   /**
    * Leases up to `limit` due deliveries to `worker` until `leaseUntil`, oldest first, never letting one
    * hook have more than `perHook` deliveries in flight across all workers (so a slow receiver cannot
-   * occupy every slot while other hooks wait).
+   * occupy every slot while other hooks wait). On SQLite "all workers" means those of this process,
+   * which are all of them when `serve` runs API and worker together, as it should on SQLite.
    */
   claimDue(worker: string, now: number, leaseUntil: number, limit: number, perHook: number): Promise<ClaimedDelivery[]>;
   /** Event payloads by event id, for a batch of claimed deliveries. */

@@ -97,3 +97,26 @@ test('hooks cached by one connection are re-read after another connection (or pr
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('leases taken in a group commit that rolls back are forgotten with it', async () => {
+  const store = await openStore('sqlite::memory:');
+  try {
+    const now = '2026-01-01T00:00:00Z';
+    const user = await store.insertAccount({ login: 'octo', type: 'User', email: null, name: null, siteAdmin: false, now });
+    const repo = await store.insertRepository({ ownerId: user.id, name: 'hello', private: false, description: null, now });
+    const owner = { type: 'repository' as const, id: repo.id };
+    const config = { url: 'https://a.example/', contentType: 'json' as const, insecureSsl: '0' as const, secret: null, username: null, password: null };
+    await store.insertHook(owner, { name: 'web', active: true, events: ['push'], config }, now, () => undefined);
+    const event = (guid: string) => ({ guid, event: 'push', action: null, repositoryId: repo.id, organizationId: null, payload: '{}', now });
+    for (const guid of ['a', 'b', 'c']) await store.acceptEvent(event(guid), { owners: [owner], accepts: () => true }, 0);
+
+    // One turn: a claim that takes the hook to its cap of 3, then a write that fails. The group rolls
+    // back and each write runs again on its own: the claim must not find its own phantom leases.
+    const claim = store.claimDue('w', 1, 1000, 10, 3);
+    const failing = store.acceptEvent(event('d'), { owners: [owner], accepts: () => { throw new Error('boom'); } }, 0);
+    await assert.rejects(failing, /boom/);
+    assert.deepEqual((await claim).map((d) => d.guid), ['a', 'b', 'c']);
+  } finally {
+    await store.close();
+  }
+});

@@ -1,9 +1,9 @@
 // Events and the delivery queue on SQLite: fan-out in one transaction, leased claims, conditional completion.
 // The queue's writes (accepting events, claiming, recording outcomes) are group-committed: whatever
 // arrives in one turn of the event loop runs in one IMMEDIATE transaction, and every caller is answered
-// only after that commit. On this engine a commit (and the WAL checkpoints it drives) costs more than
-// the statements in it, so one commit per turn instead of one per event, claim and delivery is most of
-// the adapter's throughput.
+// only after that commit. On this engine a commit (writing every page it touched to the WAL) costs more
+// than the statements in it, so one commit per turn instead of one per event, claim and delivery is
+// most of the adapter's throughput. (Checkpoints run on their own thread: checkpointer.ts.)
 import type { Database, Statement } from 'better-sqlite3';
 import type {
   ClaimedDelivery, DeliveryOutcome, DeliveryStore, FanOut, NewEvent,
@@ -105,7 +105,7 @@ export function sqliteDeliveries(db: Database, hooks: HookCache): DeliveryStore 
         eventId: r.event_id, hook,
       });
     }
-    return claimed;
+    return claimed.sort((a, b) => a.id - b.id); // id order, as on PostgreSQL
   }
 
   // A hook's last_response is the outcome of its latest recorded delivery: within one group only the
@@ -141,17 +141,22 @@ export function sqliteDeliveries(db: Database, hooks: HookCache): DeliveryStore 
   const flushGroup = function flushGroup() {
     const items = group;
     group = [];
+    // The lease book changes with the claims and outcomes in the group: it rolls back with them.
+    const leasesBefore = leases.snapshot();
     let results: unknown[];
     try {
       results = runGroup.immediate(items);
     } catch {
       // Something in the group failed and all of it rolled back: run each write on its own, so only
       // the one that fails is answered with its error.
+      leases.restore(leasesBefore);
       lastResponses.clear();
       for (const w of items) {
+        const before = leases.snapshot();
         try {
           w.resolve(runAlone.immediate(w));
         } catch (err) {
+          leases.restore(before);
           lastResponses.clear();
           w.reject(err);
         }

@@ -2,7 +2,9 @@
 // owners' active hooks and every claim read each hook it leased, decoding the rows each time: a tenth
 // of the store's work per delivery. Hooks change rarely, and each change empties the cache: writes on
 // this connection say so (`invalidate`), writes by any other connection or process show as a new
-// `PRAGMA data_version`, checked at every use.
+// `PRAGMA data_version`, checked at every use. (That version moves with any write by another process,
+// so with a second process on the file, as `serve --no-worker` beside `worker`, the cache is emptied
+// at almost every use: correct, but no faster. `serve` alone is the SQLite setup.)
 import type { Database, Statement } from 'better-sqlite3';
 import type { HookOwner, HookRecord } from '../../domain/model.js';
 import { toHook, type HookRow } from '../hook-row.js';

@@ -24,12 +24,6 @@ export function openSqliteStore(url: string): Store {
   db.pragma('synchronous = NORMAL');
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
-  let checkpointer: Checkpointer | null = null;
-  if (path !== ':memory:') {
-    db.pragma(`wal_autocheckpoint = ${BACKSTOP_AUTOCHECKPOINT_PAGES}`);
-    checkpointer = new Checkpointer(path, (message) => process.emitWarning(`SQLite checkpoint thread: ${message}`));
-  }
-
   function migrate(): void {
     db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL)');
     const applied = new Set(db.prepare('SELECT version FROM schema_migrations').pluck().all() as number[]);
@@ -43,6 +37,11 @@ export function openSqliteStore(url: string): Store {
   }
   migrate();
   const hookCache = new HookCache(db);
+  // Started once the schema is in place, so a failed migration leaves no thread behind.
+  if (path !== ':memory:') db.pragma(`wal_autocheckpoint = ${BACKSTOP_AUTOCHECKPOINT_PAGES}`);
+  const checkpointer = path === ':memory:'
+    ? null
+    : new Checkpointer(path, (message) => process.emitWarning(`SQLite checkpoint thread: ${message}`));
 
   return {
     capabilities: { multiProcess: false },

@@ -10,6 +10,7 @@ interface Lease {
   until: number;
 }
 
+/** Invariant: the book holds the leases this process has committed (or is committing, within a group). */
 export class LeaseBook {
   private readonly leases = new Map<number, Lease>();
 
@@ -39,6 +40,16 @@ export class LeaseBook {
   /** The delivery's lease ended; a worker whose lease was taken over ends nothing. */
   end(deliveryId: number, worker: string): void {
     if (this.leases.get(deliveryId)?.worker === worker) this.leases.delete(deliveryId);
+  }
+
+  /** A copy to restore if the transaction these changes belong to rolls back. */
+  snapshot(): Map<number, Lease> {
+    return new Map(this.leases);
+  }
+
+  restore(snapshot: Map<number, Lease>): void {
+    this.leases.clear();
+    for (const [deliveryId, lease] of snapshot) this.leases.set(deliveryId, lease);
   }
 
   endAllOf(worker: string): void {
