@@ -56,18 +56,18 @@ export function median(values: number[]): number {
 
 export const round = (v: number, digits = 2) => (Number.isFinite(v) ? Math.round(v * 10 ** digits) / 10 ** digits : v);
 
-/** Resident set size now and at its peak (VmHWM), in MB, of this process; CPU time in seconds. */
 /** CPU seconds of the process's main thread alone (the event loop), from /proc; NaN where unavailable. */
 function mainThreadCpuS(): number {
   try {
     // Fields after the parenthesised command name: utime and stime are the 12th and 13th.
     const fields = readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8').split(') ')[1].split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / 100;
+    return (Number(fields[11]) + Number(fields[12])) / 100; // clock ticks: 100 per second on Linux (getconf CLK_TCK)
   } catch {
     return NaN;
   }
 }
 
+/** Resident set size now and at its peak (VmHWM), in MB, of this process; CPU time in seconds (all threads). */
 export function processStats(): { rssMb: number; peakRssMb: number; cpuS: number; mainThreadCpuS: number; heapMb: number; heapTotalMb: number; externalMb: number } {
   const status = readFileSync('/proc/self/status', 'utf8');
   const kb = (key: string) => Number(new RegExp(`^${key}:\\s+(\\d+)`, 'm').exec(status)?.[1] ?? NaN);

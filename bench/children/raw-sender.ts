@@ -35,7 +35,7 @@ async function run(args: { hooks: BenchHook[]; events: number; concurrency: numb
       try {
         const res = await agent.request({
           origin: target.origin, path: target.path, method: 'POST', body, headers: deliveryHeaders(hook, guid, 'push', body),
-          signal: deadline as never,
+          signal: deadline,
         });
         await res.body.text();
         if (res.statusCode !== 200) failed++;

@@ -6,7 +6,8 @@ import { performance } from 'node:perf_hooks';
  * The whole-request timeout, as AbortSignal.timeout() would give it, for a fraction of its cost (it
  * showed as ~3 % of the delivery path: a timer, an AbortSignal and a weak reference per request). All
  * requests share one timeout, so deadlines expire in the order they start: a linked list in start
- * order and one timer armed for its head. undici needs only `aborted`, `reason` and the listeners.
+ * order and one timer armed for its head. undici (7.x, `Dispatcher.request`) duck-types its signal and
+ * needs only `aborted`, `reason` and the listeners; `fetch` would want a real AbortSignal.
  */
 class Deadline {
   aborted = false;

@@ -28,7 +28,7 @@ export interface WorkerOptions {
 /** While fewer slots than a batch are free, a claim waits at most this long for more to free up. */
 const COALESCE_MS = 2;
 /** Unrecorded outcomes allowed, in multiples of the concurrency, before the worker stops claiming. */
-const RECORDING_BACKLOG = 2;
+const RECORDING_BACKLOG = 1;
 /** Encoded bodies kept for the next batches (a fan-out's deliveries are claimed over several batches). */
 const BODY_CACHE_BYTES = 16 * 1024 * 1024;
 /** Decrypted hook credentials kept, keyed by their sealed form, so a rotated secret is a new entry. */
@@ -41,7 +41,8 @@ export class DeliveryWorker {
   /**
    * Outcomes received but not yet recorded. A slot is free once its receiver has answered: on
    * PostgreSQL recording takes a commit, and holding the slot through it cut throughput. stop() and
-   * idle() wait for these too, and claiming pauses while there are more than RECORDING_BACKLOG slots' worth.
+   * idle() wait for these too, and claiming pauses while more than RECORDING_BACKLOG × concurrency wait, so
+   * leases outstanding stay within twice the concurrency.
    */
   private recording = new Set<Promise<void>>();
   private wakeUp: (() => void) | null = null;
