@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Clock } from '../domain/clock.js';
 import { isoSeconds } from '../domain/model.js';
-import type { ClaimedDelivery } from '../storage/delivery-store.js';
+import type { ClaimedDelivery, DeliveryOutcome } from '../storage/delivery-store.js';
 import type { Store } from '../storage/store.js';
 import { encodeBody, prepare, type HookSecrets } from './prepare.js';
 import type { Sender } from './send.js';
@@ -139,60 +139,63 @@ export class DeliveryWorker {
     const missing = [...new Set(claimed.filter((d) => !this.bodies.has(bodyKey(d))).map((d) => d.eventId))];
     const payloads = missing.length > 0 ? this.opts.store.loadPayloads(missing) : Promise.resolve(new Map<number, string>());
     for (const delivery of claimed) {
-      const task = (async () => {
-        const key = bodyKey(delivery);
-        let body = this.bodies.get(key);
-        if (!body) {
-          const payload = (await payloads).get(delivery.eventId) ?? (await this.opts.store.loadPayloads([delivery.eventId])).get(delivery.eventId) ?? '{}';
-          body = encodeBody(payload, delivery.hook.config.contentType);
-          this.bodies.set(key, body);
-        }
-        await this.deliver(delivery, body);
-      })();
-      // Loading the payloads can fail (the database went away after the claim); a rejection nobody
-      // handles would end the process. The row stays leased and is claimed again once the lease expires.
-      const tracked = task.catch((err) => {
-        this.opts.logger?.error({ err, delivery: delivery.id }, 'delivery failed before sending; it will be retried');
-      }).finally(() => {
-        this.inFlight.delete(tracked);
-        this.wake(); // a slot is free
-      });
-      this.inFlight.add(tracked);
+      const slot: { done?: Promise<void> } = {};
+      slot.done = this.attempt(delivery, payloads, slot);
+      this.inFlight.add(slot.done);
+    }
+  }
+
+  /** One delivery in one slot: the body, the request, then its outcome handed to recording. */
+  private async attempt(delivery: ClaimedDelivery, payloads: Promise<Map<number, string>>, slot: { done?: Promise<void> }): Promise<void> {
+    try {
+      const key = bodyKey(delivery);
+      let body = this.bodies.get(key);
+      if (!body) {
+        const payload = (await payloads).get(delivery.eventId) ?? (await this.opts.store.loadPayloads([delivery.eventId])).get(delivery.eventId) ?? '{}';
+        body = encodeBody(payload, delivery.hook.config.contentType);
+        this.bodies.set(key, body);
+      }
+      await this.deliver(delivery, body);
+    } catch (err) {
+      // Loading the payloads can fail (the database went away after the claim); the row stays leased
+      // and is claimed again once the lease expires.
+      this.opts.logger?.error({ err, delivery: delivery.id }, 'delivery failed before sending; it will be retried');
+    } finally {
+      this.inFlight.delete(slot.done!); // set by then: this runs after at least one await
+      this.wake(); // a slot is free
     }
   }
 
   private async deliver(delivery: ClaimedDelivery, body: Buffer): Promise<void> {
-    const { store, sender, clock, logger } = this.opts;
+    const { sender, clock } = this.opts;
+    const req = prepare(delivery, '', this.secretsFor(delivery.hook), body);
+    const result = await sender.send(req);
+    const outcome = {
+      url: req.url,
+      status: result.status,
+      statusCode: result.statusCode,
+      duration: result.duration,
+      deliveredAt: isoSeconds(clock.now()),
+      requestHeaders: req.recordedHeaders,
+      responseHeaders: result.responseHeaders,
+      responseBody: result.responseBody,
+    };
+    const recording: { done?: Promise<void> } = {};
+    recording.done = this.record(delivery, outcome, recording);
+    this.recording.add(recording.done);
+  }
+
+  private async record(delivery: ClaimedDelivery, outcome: DeliveryOutcome, recording: { done?: Promise<void> }): Promise<void> {
+    const { store, logger } = this.opts;
     try {
-      const req = prepare(delivery, '', this.secretsFor(delivery.hook), body);
-      const result = await sender.send(req);
-      const outcome = {
-        url: req.url,
-        status: result.status,
-        statusCode: result.statusCode,
-        duration: result.duration,
-        deliveredAt: isoSeconds(clock.now()),
-        requestHeaders: req.recordedHeaders,
-        responseHeaders: result.responseHeaders,
-        responseBody: result.responseBody,
-      };
-      const recording: Promise<void> = this.withRetries(() => store.completeDelivery(delivery.id, this.id, outcome))
-        .then(
-          (recorded) => {
-            if (!recorded) logger?.warn({ delivery: delivery.id }, 'lease lost before the outcome was recorded');
-          },
-          (err) => {
-            // The lease expires and the row is claimed again: at-least-once, never lost.
-            logger?.error({ err, delivery: delivery.id }, 'delivery could not be recorded; it will be retried');
-          },
-        )
-        .finally(() => {
-          this.recording.delete(recording);
-          this.wake(); // claiming may have paused for the backlog
-        });
-      this.recording.add(recording);
+      const recorded = await this.withRetries(() => store.completeDelivery(delivery.id, this.id, outcome));
+      if (!recorded) logger?.warn({ delivery: delivery.id }, 'lease lost before the outcome was recorded');
     } catch (err) {
-      logger?.error({ err, delivery: delivery.id }, 'delivery failed before sending; it will be retried');
+      // The lease expires and the row is claimed again: at-least-once, never lost.
+      logger?.error({ err, delivery: delivery.id }, 'delivery could not be recorded; it will be retried');
+    } finally {
+      this.recording.delete(recording.done!); // set by then: this runs after at least one await
+      this.wake(); // claiming may have paused for the backlog
     }
   }
 

@@ -252,7 +252,9 @@ export function sqliteDeliveries(db: Database, hooks: HookCache): DeliveryStore 
 
     async pruneDeliveries(before) {
       return db.transaction(() => {
-        const removed = db.prepare("DELETE FROM deliveries WHERE state = 'done' AND created_at < ?").run(before).changes;
+        // Through the events: a delivery is never older than its event, and events are indexed by age.
+        const removed = db.prepare(`DELETE FROM deliveries WHERE state = 'done' AND created_at < @before
+                                      AND event_id IN (SELECT id FROM events WHERE created_at < @before)`).run({ before }).changes;
         db.prepare(`DELETE FROM events WHERE created_at < ?
                       AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.event_id = events.id)
                       AND NOT EXISTS (SELECT 1 FROM latest_pushes p WHERE p.event_id = events.id)`).run(before);
