@@ -1,4 +1,4 @@
-// `npm run bench [-- --quick] [--only=raw,sqlite,postgres,bullmq,latency,fanout,list,rss,api] [--rounds=N] [--cpu-prof]`
+// `npm run bench [-- --quick] [--only=raw,sqlite,postgres,bullmq,bullmq_lean,bullmq_worker,latency,fanout,list,rss,api] [--rounds=N] [--cpu-prof]`
 // Runs every scenario against its baseline in one run, prints the table and writes
 // bench/results/latest.json (and latest.md, the table as BENCHMARKS.md shows it).
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -41,8 +41,8 @@ log(`${o.quick ? 'quick' : 'full'} run on ${machine.summary}`);
 
 // 1–3. Throughput: rounds rotate the order of the systems, and each figure is the median over rounds.
 const plan = planFor(o);
-type System = 'raw' | 'sqlite' | 'bullmq' | 'bullmq_worker' | 'postgres' | 'sqlite_baseline';
-const systems = (['raw', 'sqlite', 'bullmq', 'bullmq_worker', 'postgres'] as const).filter(wants) as System[];
+type System = 'raw' | 'sqlite' | 'bullmq' | 'bullmq_lean' | 'bullmq_worker' | 'postgres' | 'sqlite_baseline';
+const systems = (['raw', 'sqlite', 'bullmq', 'bullmq_lean', 'bullmq_worker', 'postgres'] as const).filter(wants) as System[];
 if (o.baselineSrc && wants('sqlite')) systems.push('sqlite_baseline');
 const perRound: Record<string, Array<ThroughputResult | null>> = Object.fromEntries(systems.map((s) => [s, []]));
 if (systems.length > 0) {
@@ -54,6 +54,7 @@ if (systems.length > 0) {
       const result = await attempt(`throughput ${system}`, () => {
         if (system === 'raw') return rawThroughput(o, receiver, plan);
         if (system === 'bullmq') return bullmqServiceThroughput(o, receiver, plan, r);
+        if (system === 'bullmq_lean') return bullmqServiceThroughput(o, receiver, plan, r, true);
         if (system === 'bullmq_worker') return bullmqThroughput(o, receiver, plan, r);
         if (system === 'sqlite_baseline') return hooklineThroughput(o, receiver, plan, 'sqlite', r, o.baselineSrc);
         return hooklineThroughput(o, receiver, plan, system, r);
@@ -68,7 +69,7 @@ const best = (system: string) => {
   return ok.length === 0 ? null : ok.sort((a, b) => a.perS - b.perS)[Math.floor((ok.length - 1) / 2)];
 };
 const tp = {
-  raw: best('raw'), sqlite: best('sqlite'), bullmq: best('bullmq'), bullmqWorker: best('bullmq_worker'), postgres: best('postgres'),
+  raw: best('raw'), sqlite: best('sqlite'), bullmq: best('bullmq'), bullmqLean: best('bullmq_lean'), bullmqWorker: best('bullmq_worker'), postgres: best('postgres'),
   baseline: best('sqlite_baseline'),
 };
 
@@ -138,9 +139,11 @@ const results = {
     raw_per_s: per(tp.raw),
     bullmq_per_s: per(tp.bullmq),
     bullmq_worker_only_per_s: per(tp.bullmqWorker),
+    bullmq_lean_send_per_s: per(tp.bullmqLean),
     sqlite_over_raw: round(ratio(tp.sqlite?.perS, tp.raw?.perS) ?? NaN, 3),
     sqlite_over_bullmq: round(ratio(tp.sqlite?.perS, tp.bullmq?.perS) ?? NaN, 3),
     sqlite_over_bullmq_worker_only: round(ratio(tp.sqlite?.perS, tp.bullmqWorker?.perS) ?? NaN, 3),
+    sqlite_over_bullmq_lean_send: round(ratio(tp.sqlite?.perS, tp.bullmqLean?.perS) ?? NaN, 3),
     postgres_over_raw: round(ratio(tp.postgres?.perS, tp.raw?.perS) ?? NaN, 3),
     cpu_ms_per_delivery: {
       sqlite: tp.sqlite ? round(tp.sqlite.cpuMsPerDelivery, 3) : null,
@@ -228,6 +231,7 @@ const rows: Row[] = [
   { figure: 'Hookline SQLite', value: per(tp.sqlite), unit: 'deliveries/s', baseline: 'raw', ratio: sqliteRaw, target: '≥ 0.5', met: target('sqlite/raw', sqliteRaw, '>= 0.5', (v) => v >= 0.5) },
   { figure: 'Hookline SQLite vs BullMQ', value: per(tp.sqlite), unit: 'deliveries/s', baseline: `BullMQ ${per(tp.bullmq) ?? 'n/a'}/s`, ratio: sqliteBull, target: '≥ 2', met: target('sqlite/bullmq', sqliteBull, '>= 2', (v) => v >= 2) },
   { figure: 'BullMQ + Redis (HTTP ingest + worker, one process)', value: per(tp.bullmq), unit: 'deliveries/s', baseline: 'raw', ratio: ratio(tp.bullmq?.perS, tp.raw?.perS) },
+  { figure: 'Hookline SQLite vs BullMQ sending as Hookline does', value: per(tp.sqlite), unit: 'deliveries/s', baseline: `BullMQ, lean undici calls ${per(tp.bullmqLean) ?? 'n/a'}/s`, ratio: ratio(tp.sqlite?.perS, tp.bullmqLean?.perS) },
   { figure: 'Hookline SQLite vs BullMQ worker only', value: per(tp.sqlite), unit: 'deliveries/s', baseline: `producer in load generator ${per(tp.bullmqWorker) ?? 'n/a'}/s`, ratio: ratio(tp.sqlite?.perS, tp.bullmqWorker?.perS) },
   { figure: 'Hookline PostgreSQL', value: per(tp.postgres), unit: 'deliveries/s', baseline: 'raw', ratio: ratio(tp.postgres?.perS, tp.raw?.perS) },
   ...(o.baselineSrc ? [{ figure: 'Hookline SQLite, baseline checkout', value: per(tp.baseline), unit: 'deliveries/s', baseline: 'raw', ratio: ratio(tp.baseline?.perS, tp.raw?.perS) }] : []),

@@ -188,7 +188,9 @@ export async function bullmqThroughput(o: BenchOptions, receiver: Receiver, plan
 }
 
 /** BullMQ behind an HTTP ingest endpoint in the same process as its worker: the same shape as Hookline. */
-export async function bullmqServiceThroughput(o: BenchOptions, receiver: Receiver, plan: ThroughputPlan, round: number): Promise<ThroughputResult> {
+export async function bullmqServiceThroughput(
+  o: BenchOptions, receiver: Receiver, plan: ThroughputPlan, round: number, leanSend = false,
+): Promise<ThroughputResult> {
   const name = `hookline-bench-svc-${process.pid}-${round}`;
   const connection = { ...o.redisUrl, maxRetriesPerRequest: null };
   const queue = new Queue(name, { connection });
@@ -196,7 +198,9 @@ export async function bullmqServiceThroughput(o: BenchOptions, receiver: Receive
   const hooks = benchHooks(receiver, plan.hooksPerEvent);
   registerSecrets(receiver, hooks);
   await queue.obliterate({ force: true });
-  const child = spawnChild('bullmq-service.ts', { BENCH_QUEUE: name, BENCH_CONCURRENCY: String(plan.deliveryConcurrency), BENCH_TOKEN: ADMIN_TOKEN });
+  const child = spawnChild('bullmq-service.ts', {
+    BENCH_QUEUE: name, BENCH_CONCURRENCY: String(plan.deliveryConcurrency), BENCH_TOKEN: ADMIN_TOKEN, BENCH_LEAN_SEND: leanSend ? '1' : '0',
+  });
   const { address } = await child.ready;
   const http = new Pool(String(address), { connections: 64, keepAliveTimeout: 60_000 });
   try {
