@@ -20,6 +20,18 @@ function toAccount(r: AccountRow): Account {
   };
 }
 
+function toRepository(row: RepoRow, owner: Account): Repository {
+  return {
+    id: row.id, owner, name: row.name, private: row.private, description: row.description,
+    createdAt: row.created_at, updatedAt: row.updated_at, pushedAt: row.pushed_at,
+  };
+}
+
+/** A repository read with its owner in the same round trip (every repository-scoped request reads one). */
+function withOwner(row: (RepoRow & { owner: AccountRow }) | undefined): Repository | null {
+  return row ? toRepository(row, toAccount(row.owner)) : null;
+}
+
 function isUniqueViolation(err: unknown): boolean {
   return (err as { code?: string }).code === '23505';
 }
@@ -32,11 +44,7 @@ export function postgresAccounts(db: Db): AccountStore {
   const repository = async (row: RepoRow | undefined): Promise<Repository | null> => {
     if (!row) return null;
     const owner = await account(row.owner_id);
-    if (!owner) return null;
-    return {
-      id: row.id, owner, name: row.name, private: row.private, description: row.description,
-      createdAt: row.created_at, updatedAt: row.updated_at, pushedAt: row.pushed_at,
-    };
+    return owner ? toRepository(row, owner) : null;
   };
 
   return {
@@ -116,15 +124,19 @@ export function postgresAccounts(db: Db): AccountStore {
       }
     },
     async findRepository(ownerLogin, name) {
-      const { rows } = await db.query<RepoRow>(
-        `SELECT r.* FROM repositories r JOIN accounts a ON a.id = r.owner_id WHERE a.login_lower = $1 AND r.name_lower = $2`,
+      const { rows } = await db.query<RepoRow & { owner: AccountRow }>(
+        `SELECT r.*, row_to_json(a.*) AS owner FROM repositories r JOIN accounts a ON a.id = r.owner_id
+         WHERE a.login_lower = $1 AND r.name_lower = $2`,
         [ownerLogin.toLowerCase(), name.toLowerCase()],
       );
-      return repository(rows[0]);
+      return withOwner(rows[0]);
     },
     async findRepositoryById(id) {
-      const { rows } = await db.query<RepoRow>('SELECT * FROM repositories WHERE id = $1', [id]);
-      return repository(rows[0]);
+      const { rows } = await db.query<RepoRow & { owner: AccountRow }>(
+        'SELECT r.*, row_to_json(a.*) AS owner FROM repositories r JOIN accounts a ON a.id = r.owner_id WHERE r.id = $1',
+        [id],
+      );
+      return withOwner(rows[0]);
     },
     async setCollaborator(repoId, userId, permission) {
       await db.query(
