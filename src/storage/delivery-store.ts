@@ -94,8 +94,9 @@ export interface DeliveryStore {
   /**
    * Leases up to `limit` due deliveries to `worker` until `leaseUntil`, oldest first, never letting one
    * hook have more than `perHook` deliveries in flight across all workers (so a slow receiver cannot
-   * occupy every slot while other hooks wait). On SQLite "all workers" means those of this process,
-   * which are all of them when `serve` runs API and worker together, as it should on SQLite.
+   * occupy every slot while other hooks wait). On PostgreSQL two workers claiming at the same instant
+   * may each give a hook its share (the count is read, not locked); on SQLite "all workers" means those
+   * of this process, which are all of them when `serve` runs API and worker together, as it should.
    */
   claimDue(worker: string, now: number, leaseUntil: number, limit: number, perHook: number): Promise<ClaimedDelivery[]>;
   /** Event payloads by event id, for a batch of claimed deliveries. */

@@ -52,3 +52,25 @@ test('an outcome with NUL characters is recorded (as U+FFFD) instead of failing 
     await f.close();
   }
 });
+
+test('pruning works beside latest_pushes rows written by the previous release', { skip }, async () => {
+  const f = await fixture();
+  const admin = new pg.Client({ connectionString: POSTGRES_URL });
+  await admin.connect();
+  try {
+    const push = (guid: string) => ({ guid, event: 'push', action: null, repositoryId: f.repo.id, organizationId: null, payload: `{"n":"${guid}"}`, now: NOW });
+    const none = { owners: [], accepts: () => true };
+    const older = await f.store.acceptEvent(push('older'), none, 0);
+    // What a process of the previous release leaves behind: a pointer to the push it saw last.
+    await admin.query(`INSERT INTO ${f.schema}.latest_pushes (repository_id, event_id) VALUES ($1, $2)`, [f.repo.id, older.eventId]);
+    await f.store.acceptEvent(push('newer'), none, 0);
+    await f.store.acceptEvent({ ...push('orphan'), event: 'issues' }, none, 0);
+    await f.store.pruneDeliveries('2027-01-01T00:00:00Z');
+    const left = await admin.query(`SELECT guid FROM ${f.schema}.events ORDER BY id`);
+    assert.deepEqual(left.rows.map((r) => r.guid), ['older', 'newer'], 'the pointed-at push and the newest push stay; the rest goes');
+    assert.equal((await f.store.findLatestPush(f.repo.id))?.payload, '{"n":"newer"}');
+  } finally {
+    await admin.end();
+    await f.close();
+  }
+});

@@ -1,11 +1,17 @@
 // Recording delivery outcomes on PostgreSQL in batches: one batch at a time per process, holding every
-// outcome that arrived while the previous one ran, is one transaction (one commit), and a hook's
-// last_response row is written only when it changes. One transaction per delivery held deliveries to
+// outcome that arrived while the previous one ran, is one transaction (one commit), with one lock per
+// hook in the batch (not one wait per delivery), and a hook's last_response written only when it changes. One transaction per delivery held deliveries to
 // ~1 700/s here: every completion of a hook queued on that hook's row lock, and so did batches that
 // overlapped. The price of one batch at a time: a batch waiting on a hook row (an API update of that
 // hook, another process's batch) holds up this process's recording until it gets the lock.
 import type { DeliveryOutcome } from '../delivery-store.js';
-import type { Db, Queryable } from './db.js';
+import { Unavailable } from '../../domain/errors.js';
+import { isConnectionError, type Db, type Queryable } from './db.js';
+
+/** Errors that say nothing about the outcomes themselves: recording them one by one would not help. */
+function isTransient(err: unknown): boolean {
+  return err instanceof Unavailable || isConnectionError(err) || (err as { code?: string }).code === '57014';
+}
 
 interface Pending {
   id: number;
@@ -47,7 +53,11 @@ export function batchedCompletions(db: Db): (id: number, worker: string, outcome
       const recorded = await db.transaction((q) => completeAll(q, batch));
       for (const item of batch) item.resolve(recorded.has(item.id));
     } catch (err) {
-      if (batch.length === 1) return batch[0].reject(err);
+      // The database is away: every outcome fails alike, and the worker retries them.
+      if (batch.length === 1 || isTransient(err)) {
+        for (const item of batch) item.reject(err);
+        return;
+      }
       // Something in the batch failed and all of it rolled back: record each alone, one after another
       // (not a transaction each at once against the pool), so only the outcome that fails is answered
       // with its error.
@@ -90,8 +100,8 @@ async function completeAll(q: Queryable, batch: Pending[]): Promise<Set<number>>
     hookIds, outcomes.map((o) => o.statusCode),
     outcomes.map((o) => (o.statusCode >= 200 && o.statusCode < 300 ? 'active' : 'failed')), outcomes.map((o) => withoutNul(o.status)),
   ];
-  // The hooks are locked in id order (two processes never deadlock), then only those whose
-  // last_response changes are written: a receiver that keeps answering 200 costs its hook row no write.
+  // The batch's hooks are locked in id order (two processes never deadlock), then only those whose
+  // last_response changes are updated (a receiver that keeps answering 200 costs no new row version).
   // The comparison runs on the locked rows, so another process's newer outcome is never skipped.
   await q.query('SELECT id FROM hooks WHERE id = ANY($1::bigint[]) ORDER BY id FOR UPDATE', [hookIds]);
   await q.query(

@@ -33,7 +33,10 @@ function run<R extends pg.QueryResultRow>(on: pg.Pool | pg.PoolClient, sql: stri
  * A prepared `SELECT *` fails with this once a migration (run by a newer process) changed the table's
  * columns; the connections holding it are replaced and the query runs again.
  */
-const STALE_PREPARED_STATEMENT = '0A000';
+function isStalePreparedStatement(err: unknown): boolean {
+  const e = err as { code?: string; message?: string };
+  return e.code === '0A000' && /cached plan must not change result type/.test(e.message ?? '');
+}
 
 /** Serialization failures and deadlocks: safe to run the transaction again. */
 const RETRYABLE = new Set(['40001', '40P01']);
@@ -51,6 +54,7 @@ export function isConnectionError(err: unknown): boolean {
 
 export class Db implements Queryable {
   private pool: pg.Pool;
+  private closed = false;
 
   constructor(readonly config: pg.PoolConfig) {
     this.pool = this.newPool();
@@ -73,13 +77,13 @@ export class Db implements Queryable {
   }
 
   async query<R extends pg.QueryResultRow = any>(sql: string, params: unknown[] = []): Promise<pg.QueryResult<R>> {
-    return this.retrying(() => run<R>(this.pool, sql, params));
+    return this.retrying((pool) => run<R>(pool, sql, params));
   }
 
   /** Runs `work` in a transaction, retrying it on serialization failures and lost connections. */
   async transaction<T>(work: (client: Queryable) => Promise<T>): Promise<T> {
-    return this.retrying(async () => {
-      const client = await this.pool.connect();
+    return this.retrying(async (pool) => {
+      const client = await pool.connect();
       let broken = false;
       // pg-pool drops its error listener while a client is checked out, and pg emits 'error' when the
       // server ends the connection (a restart): unheard, that event would crash the process.
@@ -104,20 +108,24 @@ export class Db implements Queryable {
   }
 
   async close(): Promise<void> {
+    this.closed = true;
     await this.pool.end();
   }
 
-  private async retrying<T>(run: () => Promise<T>): Promise<T> {
+  private async retrying<T>(work: (pool: pg.Pool) => Promise<T>): Promise<T> {
     const delays = [20, 100, 300];
     for (let attempt = 0; ; attempt++) {
+      const pool = this.pool;
       try {
-        return await run();
+        return await work(pool);
       } catch (err) {
         const code = (err as { code?: string }).code ?? '';
-        if (code === STALE_PREPARED_STATEMENT && attempt === 0) {
-          const stale = this.pool;
-          this.pool = this.newPool();
-          void stale.end().catch(() => undefined); // after the clients still checked out are released
+        if (isStalePreparedStatement(err) && attempt === 0 && !this.closed) {
+          // Several queries fail at once after a migration: only the first replaces the pool.
+          if (pool === this.pool) {
+            this.pool = this.newPool();
+            void pool.end().catch(() => undefined); // after the clients still checked out are released
+          }
           continue;
         }
         const transient = RETRYABLE.has(code) || isConnectionError(err);

@@ -158,6 +158,7 @@ export function postgresDeliveries(db: Db, channel: string): Omit<DeliveryStore,
         await q.query(
           `DELETE FROM events e WHERE e.created_at < $1
              AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.event_id = e.id)
+             AND NOT EXISTS (SELECT 1 FROM latest_pushes p WHERE p.event_id = e.id) -- rows of the previous release
              AND (e.event <> 'push' OR e.repository_id IS NULL OR EXISTS (
                SELECT 1 FROM events x WHERE x.event = 'push' AND x.repository_id = e.repository_id AND x.id > e.id))`,
           [before],
