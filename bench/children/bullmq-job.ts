@@ -34,24 +34,24 @@ export async function deliverJob(job: { data: DeliveryJob }) {
   const body = Buffer.from(d.body, 'utf8');
   const started = performance.now();
   const headers = deliveryHeaders({ id: d.hookId, url: d.url, secret: d.secret }, d.guid, d.event, body);
-  const res = lean ? await leanRequest(d.url, body, headers) : await request(d.url, {
-    method: 'POST', body, dispatcher: agent, signal: AbortSignal.timeout(10_000), headers,
-  });
-  const text = await res.body.text();
-  if (res.statusCode < 200 || res.statusCode >= 300) throw new Error(`Invalid HTTP Response: ${res.statusCode}`);
-  return { status: res.statusCode, duration: (performance.now() - started) / 1000, response: text.slice(0, 1024) };
+  const deadline = lean ? deadlines.start() : null;
+  try {
+    const res = deadline ? await leanRequest(d.url, body, headers, deadline) : await request(d.url, {
+      method: 'POST', body, dispatcher: agent, signal: AbortSignal.timeout(10_000), headers,
+    });
+    const text = await res.body.text();
+    if (res.statusCode < 200 || res.statusCode >= 300) throw new Error(`Invalid HTTP Response: ${res.statusCode}`);
+    return { status: res.statusCode, duration: (performance.now() - started) / 1000, response: text.slice(0, 1024) };
+  } finally {
+    if (deadline) deadlines.finish(deadline);
+  }
 }
 
-async function leanRequest(url: string, body: Buffer, headers: Record<string, string>) {
+function leanRequest(url: string, body: Buffer, headers: Record<string, string>, signal: ReturnType<Deadlines['start']>) {
   let target = targets.get(url);
   if (!target) {
     const u = new URL(url);
     targets.set(url, (target = { origin: u.origin, path: `${u.pathname}${u.search}` }));
   }
-  const deadline = deadlines.start();
-  try {
-    return await agent.request({ origin: target.origin, path: target.path, method: 'POST', body, headers, signal: deadline });
-  } finally {
-    deadlines.finish(deadline);
-  }
+  return agent.request({ origin: target.origin, path: target.path, method: 'POST', body, headers, signal });
 }

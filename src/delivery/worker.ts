@@ -37,14 +37,14 @@ const SECRET_CACHE_ENTRIES = 10_000;
 export class DeliveryWorker {
   readonly id = `worker-${randomUUID()}`;
   private running = false;
-  private inFlight = new Set<Promise<void>>();
+  private inFlight = new Set<Task>();
   /**
    * Outcomes received but not yet recorded. A slot is free once its receiver has answered: on
    * PostgreSQL recording takes a commit, and holding the slot through it cut throughput. stop() and
    * idle() wait for these too, and claiming pauses while more than RECORDING_BACKLOG × concurrency wait, so
    * leases outstanding stay within twice the concurrency.
    */
-  private recording = new Set<Promise<void>>();
+  private recording = new Set<Task>();
   private wakeUp: (() => void) | null = null;
   private woken = false;
   private loop: Promise<void> | null = null;
@@ -76,15 +76,15 @@ export class DeliveryWorker {
     this.running = false;
     this.wake();
     await this.loop;
-    await Promise.allSettled([...this.inFlight]);
-    await Promise.allSettled([...this.recording]);
+    await Promise.allSettled([...this.inFlight].map((t) => t.done));
+    await Promise.allSettled([...this.recording].map((t) => t.done));
     await this.opts.store.releaseClaims(this.id).catch(() => 0);
   }
 
   /** Resolves when no delivery is pending or in flight (for tests and benchmarks). */
   async idle(): Promise<void> {
     for (;;) {
-      await Promise.allSettled([...this.inFlight, ...this.recording]);
+      await Promise.allSettled([...this.inFlight, ...this.recording].map((t) => t.done));
       const next = await this.opts.store.nextDueAt();
       if (next === null && this.inFlight.size === 0 && this.recording.size === 0) return;
       this.wake();
@@ -139,14 +139,15 @@ export class DeliveryWorker {
     const missing = [...new Set(claimed.filter((d) => !this.bodies.has(bodyKey(d))).map((d) => d.eventId))];
     const payloads = missing.length > 0 ? this.opts.store.loadPayloads(missing) : Promise.resolve(new Map<number, string>());
     for (const delivery of claimed) {
-      const slot: { done?: Promise<void> } = {};
+      // In the set before it starts, so its end always finds it there.
+      const slot = new Task();
+      this.inFlight.add(slot);
       slot.done = this.attempt(delivery, payloads, slot);
-      this.inFlight.add(slot.done);
     }
   }
 
   /** One delivery in one slot: the body, the request, then its outcome handed to recording. */
-  private async attempt(delivery: ClaimedDelivery, payloads: Promise<Map<number, string>>, slot: { done?: Promise<void> }): Promise<void> {
+  private async attempt(delivery: ClaimedDelivery, payloads: Promise<Map<number, string>>, slot: Task): Promise<void> {
     try {
       const key = bodyKey(delivery);
       let body = this.bodies.get(key);
@@ -161,7 +162,7 @@ export class DeliveryWorker {
       // and is claimed again once the lease expires.
       this.opts.logger?.error({ err, delivery: delivery.id }, 'delivery failed before sending; it will be retried');
     } finally {
-      this.inFlight.delete(slot.done!); // set by then: this runs after at least one await
+      this.inFlight.delete(slot);
       this.wake(); // a slot is free
     }
   }
@@ -180,12 +181,12 @@ export class DeliveryWorker {
       responseHeaders: result.responseHeaders,
       responseBody: result.responseBody,
     };
-    const recording: { done?: Promise<void> } = {};
+    const recording = new Task();
+    this.recording.add(recording);
     recording.done = this.record(delivery, outcome, recording);
-    this.recording.add(recording.done);
   }
 
-  private async record(delivery: ClaimedDelivery, outcome: DeliveryOutcome, recording: { done?: Promise<void> }): Promise<void> {
+  private async record(delivery: ClaimedDelivery, outcome: DeliveryOutcome, recording: Task): Promise<void> {
     const { store, logger } = this.opts;
     try {
       const recorded = await this.withRetries(() => store.completeDelivery(delivery.id, this.id, outcome));
@@ -194,7 +195,7 @@ export class DeliveryWorker {
       // The lease expires and the row is claimed again: at-least-once, never lost.
       logger?.error({ err, delivery: delivery.id }, 'delivery could not be recorded; it will be retried');
     } finally {
-      this.recording.delete(recording.done!); // set by then: this runs after at least one await
+      this.recording.delete(recording);
       this.wake(); // claiming may have paused for the backlog
     }
   }
@@ -248,6 +249,11 @@ export class DeliveryWorker {
       };
     });
   }
+}
+
+/** A delivery in a slot, or an outcome being recorded; `done` settles when it ends (never rejects). */
+class Task {
+  done: Promise<void> = Promise.resolve();
 }
 
 const bodyKey = (d: ClaimedDelivery) => `${d.eventId}:${d.hook.config.contentType}`;

@@ -35,7 +35,12 @@ export function openSqliteStore(url: string): Store {
       })();
     }
   }
-  migrate();
+  try {
+    migrate();
+  } catch (err) {
+    db.close();
+    throw err;
+  }
   const hookCache = new HookCache(db);
   // Started once the schema is in place, so a failed migration leaves no thread behind.
   if (path !== ':memory:') db.pragma(`wal_autocheckpoint = ${BACKSTOP_AUTOCHECKPOINT_PAGES}`);
