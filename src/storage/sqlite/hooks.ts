@@ -1,12 +1,10 @@
 // Hooks on SQLite. Inserts and updates run their sibling checks inside an IMMEDIATE transaction.
 import type { Database } from 'better-sqlite3';
 import { statementCache } from './statements.js';
-import type { HookDraft, HookOwner, HookRecord } from '../../domain/model.js';
+import type { HookDraft, HookOwner } from '../../domain/model.js';
 import type { HookStore } from '../store.js';
 import { toHook, type HookRow } from '../hook-row.js';
 import type { HookCache } from './hook-cache.js';
-
-export { toHook, type HookRow } from '../hook-row.js';
 
 function draftParams(d: HookDraft) {
   return {
