@@ -2,6 +2,7 @@
 // write it by hand. The return value is kept with the completed job: the "delivery log" of such a system.
 import { Agent, request } from 'undici';
 import { Deadlines } from '../../src/delivery/deadlines.js';
+import { dialTarget } from '../../src/delivery/send.js';
 import { deliveryHeaders } from '../payload.js';
 
 /** One delivery job as the producer enqueues it. */
@@ -49,9 +50,6 @@ export async function deliverJob(job: { data: DeliveryJob }) {
 
 function leanRequest(url: string, body: Buffer, headers: Record<string, string>, signal: ReturnType<Deadlines['start']>) {
   let target = targets.get(url);
-  if (!target) {
-    const u = new URL(url);
-    targets.set(url, (target = { origin: u.origin, path: `${u.pathname}${u.search}` }));
-  }
+  if (!target) targets.set(url, (target = dialTarget(new URL(url))));
   return agent.request({ origin: target.origin, path: target.path, method: 'POST', body, headers, signal });
 }

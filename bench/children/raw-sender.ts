@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { Agent } from 'undici';
 import { Deadlines } from '../../src/delivery/deadlines.js';
+import { dialTarget } from '../../src/delivery/send.js';
 import { deliveryHeaders, pushPayload, type BenchHook } from '../payload.js';
 import { announce, fail, serveRpc } from './rpc.js';
 
@@ -19,10 +20,7 @@ async function run(args: { hooks: BenchHook[]; events: number; concurrency: numb
   let next = 0;
   let failed = 0;
   let guid = '';
-  const targets = args.hooks.map((h) => {
-    const url = new URL(h.url);
-    return { origin: url.origin, path: `${url.pathname}${url.search}` };
-  });
+  const targets = args.hooks.map((h) => dialTarget(new URL(h.url)));
   const lane = async () => {
     while (next < total) {
       const i = next++;

@@ -4,7 +4,7 @@ import { loadBullmq } from '../bullmq.js';
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { Pool } from 'undici';
-import { now, spawnChild, type BenchOptions } from '../common.js';
+import { now, spawnChild, type BenchOptions, type Child } from '../common.js';
 import { ADMIN_TOKEN, freshDatabase, Hookline, pooled, type Engine } from '../hookline.js';
 import { hookSecret, pushPayload, type BenchHook } from '../payload.js';
 import type { Receiver } from '../receiver.js';
@@ -129,6 +129,34 @@ export async function rawThroughput(_o: BenchOptions, receiver: Receiver, plan: 
   }
 }
 
+/**
+ * The measured part of both BullMQ runs: `submit` enqueues the run's events (from the load generator or
+ * through the service's HTTP ingest) while the clock runs until the receiver has every delivery; the
+ * CPU counted is the BullMQ process's and Redis's.
+ */
+async function measureBullmq(
+  child: Child, redis: Redis, receiver: Receiver, plan: ThroughputPlan, submit: () => Promise<void>,
+): Promise<ThroughputResult> {
+  const total = plan.events * plan.hooksPerEvent;
+  const before = await child.call<{ cpuS: number }>('stats');
+  const redisBefore = await redisCpuS(redis);
+  receiver.reset();
+  const t0 = now();
+  let submitted = 0;
+  const submitting = submit().then(() => (submitted = now()));
+  await receiver.waitFor(total, timeoutFor(total));
+  await submitting;
+  const seconds = (receiver.lastAt - t0) / 1000;
+  const after = await child.call<{ cpuS: number }>('stats');
+  const redisCpu = (await redisCpuS(redis)) - redisBefore;
+  return {
+    perS: total / seconds, deliveries: total, seconds,
+    cpuMsPerDelivery: ((after.cpuS - before.cpuS + redisCpu) * 1000) / total,
+    submitPerS: plan.events / ((submitted - t0) / 1000),
+    extra: { redis_cpu_ms_per_delivery: (redisCpu * 1000) / total },
+  };
+}
+
 async function redisCpuS(redis: Redis): Promise<number> {
   const info = await redis.info('cpu');
   const get = (k: string) => Number(new RegExp(`^${k}:([\\d.]+)`, 'm').exec(info)?.[1] ?? 0);
@@ -161,24 +189,7 @@ export async function bullmqThroughput(o: BenchOptions, receiver: Receiver, plan
     await receiver.waitFor(warm.length * plan.hooksPerEvent, timeoutFor(warm.length * plan.hooksPerEvent));
 
     const texts = payloadTexts(plan.warmupEvents, plan.events);
-    const total = texts.length * plan.hooksPerEvent;
-    const before = await child.call<{ cpuS: number }>('stats');
-    const redisBefore = await redisCpuS(redis);
-    receiver.reset();
-    const t0 = now();
-    let submitted = 0;
-    const producing = enqueue(texts).then(() => (submitted = now()));
-    await receiver.waitFor(total, timeoutFor(total));
-    await producing;
-    const seconds = (receiver.lastAt - t0) / 1000;
-    const after = await child.call<{ cpuS: number }>('stats');
-    const redisCpu = (await redisCpuS(redis)) - redisBefore;
-    return {
-      perS: total / seconds, deliveries: total, seconds,
-      cpuMsPerDelivery: ((after.cpuS - before.cpuS + redisCpu) * 1000) / total,
-      submitPerS: plan.events / ((submitted - t0) / 1000),
-      extra: { redis_cpu_ms_per_delivery: (redisCpu * 1000) / total },
-    };
+    return await measureBullmq(child, redis, receiver, plan, () => enqueue(texts));
   } finally {
     await child.stop();
     await queue.obliterate({ force: true }).catch(() => undefined);
@@ -217,24 +228,7 @@ export async function bullmqServiceThroughput(
     await receiver.waitFor(warm.length * plan.hooksPerEvent, timeoutFor(warm.length * plan.hooksPerEvent));
 
     const bodies = payloadTexts(plan.warmupEvents, plan.events).map(envelope);
-    const total = plan.events * plan.hooksPerEvent;
-    const before = await child.call<{ cpuS: number }>('stats');
-    const redisBefore = await redisCpuS(redis);
-    receiver.reset();
-    const t0 = now();
-    let submitted = 0;
-    const ingest = pooled(bodies.length, plan.ingestConcurrency, (i) => post(bodies[i])).then(() => (submitted = now()));
-    await receiver.waitFor(total, timeoutFor(total));
-    await ingest;
-    const seconds = (receiver.lastAt - t0) / 1000;
-    const after = await child.call<{ cpuS: number }>('stats');
-    const redisCpu = (await redisCpuS(redis)) - redisBefore;
-    return {
-      perS: total / seconds, deliveries: total, seconds,
-      cpuMsPerDelivery: ((after.cpuS - before.cpuS + redisCpu) * 1000) / total,
-      submitPerS: plan.events / ((submitted - t0) / 1000),
-      extra: { redis_cpu_ms_per_delivery: (redisCpu * 1000) / total },
-    };
+    return await measureBullmq(child, redis, receiver, plan, () => pooled(bodies.length, plan.ingestConcurrency, (i) => post(bodies[i])));
   } finally {
     await http.close().catch(() => undefined);
     await child.stop();

@@ -28,6 +28,11 @@ interface Target {
   refused: string | null;
 }
 
+/** Where undici dials for a URL, as its request(url) would derive it (user-info and fragment dropped). */
+export function dialTarget(url: URL): { origin: string; path: string } {
+  return { origin: url.origin, path: `${url.pathname}${url.search}` };
+}
+
 class RefusedAddress extends Error {
   readonly code = 'EHOOKLINE_REFUSED';
 }
@@ -74,8 +79,7 @@ export function createSender(opts: { allowedHosts: AllowedHosts; timeoutMs: numb
       const host = parsed.hostname.replace(/^\[|\]$/g, '');
       const refused = isIP(host) ? refusedAddress(policy, host) : null;
       target = {
-        origin: parsed.origin,
-        path: `${parsed.pathname}${parsed.search}`,
+        ...dialTarget(parsed),
         refused: refused === null ? null : `${host} is ${refused}, refused by HOOKLINE_ALLOWED_HOSTS`,
       };
       if (targets.size >= 10_000) targets.clear();
