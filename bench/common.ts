@@ -67,6 +67,30 @@ function mainThreadCpuS(): number {
   }
 }
 
+/**
+ * CPU time the whole machine has spent (every core, every process, the kernel included) and the time
+ * its cores have been available, in core-seconds, from /proc/stat; NaN where unavailable. Two readings
+ * say how busy the machine was in between, and so whether a run was bound by the machine or by one
+ * thread of the system under test.
+ */
+export function machineCpu(): { busyS: number; totalS: number } {
+  try {
+    const fields = /^cpu\s+(.*)$/m.exec(readFileSync('/proc/stat', 'utf8'))![1].trim().split(/\s+/).map(Number);
+    // user nice system idle iowait irq softirq steal (guest time is already inside user)
+    const [user, nice, system, idle, iowait, irq, softirq, steal] = fields;
+    const busy = user + nice + system + irq + softirq + steal;
+    return { busyS: busy / 100, totalS: (busy + idle + iowait) / 100 };
+  } catch {
+    return { busyS: NaN, totalS: NaN };
+  }
+}
+
+/** The load generator's own CPU (this process: receiver and ingest client), in seconds. */
+export function ownCpuS(): number {
+  const cpu = process.cpuUsage();
+  return (cpu.user + cpu.system) / 1e6;
+}
+
 /** Resident set size now and at its peak (VmHWM), in MB, of this process; CPU time in seconds (all threads). */
 export function processStats(): { rssMb: number; peakRssMb: number; cpuS: number; mainThreadCpuS: number; heapMb: number; heapTotalMb: number; externalMb: number } {
   const status = readFileSync('/proc/self/status', 'utf8');

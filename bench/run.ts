@@ -60,9 +60,17 @@ if (systems.length > 0) {
         return hooklineThroughput(o, receiver, plan, system, r);
       });
       perRound[system].push(result);
-      if (result) log(`  ${system}: ${round(result.perS, 0)} deliveries/s (${round(result.cpuMsPerDelivery, 3)} CPU ms each${result.extra?.event_loop_busy === undefined ? "" : `, event loop busy ${round(result.extra.event_loop_busy * 100, 0)} %`})`);
+      if (result) log(`  ${system}: ${describeRound(result)}`);
     }
   }
+}
+function describeRound(r: ThroughputResult): string {
+  const x = r.extra ?? {};
+  const parts = [`${round(r.cpuMsPerDelivery, 3)} CPU ms each`];
+  if (x.event_loop_busy !== undefined) parts.push(`event loop busy ${round(x.event_loop_busy * 100, 0)} %`);
+  if (x.harness_cpu_ms_per_delivery !== undefined) parts.push(`receiver+client ${round(x.harness_cpu_ms_per_delivery, 3)} ms`);
+  if (x.machine_busy !== undefined) parts.push(`machine busy ${round(x.machine_busy * 100, 0)} %`);
+  return `${round(r.perS, 0)} deliveries/s (${parts.join(', ')})`;
 }
 const best = (system: string) => {
   const ok = (perRound[system] ?? []).filter((x): x is ThroughputResult => x !== null);

@@ -4,7 +4,7 @@ import { loadBullmq } from '../bullmq.js';
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { Pool } from 'undici';
-import { now, spawnChild, type BenchOptions, type Child } from '../common.js';
+import { machineCpu, now, ownCpuS, spawnChild, type BenchOptions, type Child } from '../common.js';
 import { ADMIN_TOKEN, freshDatabase, Hookline, pooled, type Engine } from '../hookline.js';
 import { hookSecret, pushPayload, type BenchHook } from '../payload.js';
 import type { Receiver } from '../receiver.js';
@@ -35,6 +35,23 @@ export interface ThroughputResult {
 
 export function planFor(o: BenchOptions): ThroughputPlan {
   return { events: o.quick ? 2_000 : 5_000, hooksPerEvent: 10, warmupEvents: 200, ingestConcurrency: 8, deliveryConcurrency: 64 };
+}
+
+/**
+ * What the measured phase cost outside the system under test: the load generator's CPU per delivery
+ * (the receiver and the ingest client share this process) and the share of the machine's cores busy.
+ * Every system here shares the machine with its receiver, so these bound what any of them can reach.
+ */
+function harnessMeter(): (deliveries: number) => Record<string, number> {
+  const own = ownCpuS();
+  const machine = machineCpu();
+  return (deliveries) => {
+    const m = machineCpu();
+    return {
+      harness_cpu_ms_per_delivery: ((ownCpuS() - own) * 1000) / deliveries,
+      machine_busy: (m.busyS - machine.busyS) / (m.totalS - machine.totalS),
+    };
+  };
 }
 
 const timeoutFor = (deliveries: number) => Math.max(60_000, deliveries * 10);
@@ -76,19 +93,21 @@ export async function hooklineThroughput(
     const total = plan.events * plan.hooksPerEvent;
     const before = await h.stats();
     receiver.reset();
+    const harness = harnessMeter();
     const t0 = now();
     let submitted = 0;
     const ingest = pooled(bodies.length, plan.ingestConcurrency, (i) => ingestText(h, bodies[i])).then(() => (submitted = now()));
     await receiver.waitFor(total, timeoutFor(total));
     await ingest;
     const seconds = (receiver.lastAt - t0) / 1000;
+    const outside = harness(total);
     const after = await h.stats();
     await h.idle();
     return {
       perS: total / seconds, deliveries: total, seconds,
       cpuMsPerDelivery: ((after.cpuS - before.cpuS) * 1000) / total,
       submitPerS: plan.events / ((submitted - t0) / 1000),
-      extra: { rss_mb: after.rssMb, event_loop_busy: (after.mainThreadCpuS - before.mainThreadCpuS) / seconds },
+      extra: { rss_mb: after.rssMb, event_loop_busy: (after.mainThreadCpuS - before.mainThreadCpuS) / seconds, ...outside },
     };
   } finally {
     await h.stop();
@@ -114,16 +133,18 @@ export async function rawThroughput(_o: BenchOptions, receiver: Receiver, plan: 
       await child.call('prepare', { first, events });
       receiver.reset();
       const before = await child.call<{ cpuS: number }>('stats');
+      const harness = harnessMeter();
       const t0 = now();
       const sent = await child.call<{ sent: number; failed: number }>('run', { hooks, events, concurrency: plan.deliveryConcurrency });
       if (sent.failed > 0) throw new Error(`raw sender: ${sent.failed} requests failed`);
       await receiver.waitFor(sent.sent, 10_000);
+      const outside = harness(sent.sent);
       const after = await child.call<{ cpuS: number }>('stats');
-      return { total: sent.sent, seconds: (receiver.lastAt - t0) / 1000, cpuS: after.cpuS - before.cpuS };
+      return { total: sent.sent, seconds: (receiver.lastAt - t0) / 1000, cpuS: after.cpuS - before.cpuS, outside };
     };
     await run(0, plan.warmupEvents);
     const r = await run(plan.warmupEvents, plan.events);
-    return { perS: r.total / r.seconds, deliveries: r.total, seconds: r.seconds, cpuMsPerDelivery: (r.cpuS * 1000) / r.total };
+    return { perS: r.total / r.seconds, deliveries: r.total, seconds: r.seconds, cpuMsPerDelivery: (r.cpuS * 1000) / r.total, extra: r.outside };
   } finally {
     await child.stop();
   }
@@ -141,19 +162,21 @@ async function measureBullmq(
   const before = await child.call<{ cpuS: number }>('stats');
   const redisBefore = await redisCpuS(redis);
   receiver.reset();
+  const harness = harnessMeter();
   const t0 = now();
   let submitted = 0;
   const submitting = submit().then(() => (submitted = now()));
   await receiver.waitFor(total, timeoutFor(total));
   await submitting;
   const seconds = (receiver.lastAt - t0) / 1000;
+  const outside = harness(total);
   const after = await child.call<{ cpuS: number }>('stats');
   const redisCpu = (await redisCpuS(redis)) - redisBefore;
   return {
     perS: total / seconds, deliveries: total, seconds,
     cpuMsPerDelivery: ((after.cpuS - before.cpuS + redisCpu) * 1000) / total,
     submitPerS: plan.events / ((submitted - t0) / 1000),
-    extra: { redis_cpu_ms_per_delivery: (redisCpu * 1000) / total },
+    extra: { redis_cpu_ms_per_delivery: (redisCpu * 1000) / total, ...outside },
   };
 }
 
