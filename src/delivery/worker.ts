@@ -45,6 +45,12 @@ export class DeliveryWorker {
    * leases outstanding stay within twice the concurrency.
    */
   private recording = new Set<Task>();
+  /**
+   * Deliveries whose receiver has answered and whose outcome is being recorded. They still hold their
+   * lease but no connection, so claims do not count them toward their hook's in-flight cap: on
+   * PostgreSQL recording takes a commit, and counting it held one busy hook well below its share.
+   */
+  private answered = new Set<number>();
   private wakeUp: (() => void) | null = null;
   private woken = false;
   private loop: Promise<void> | null = null;
@@ -114,7 +120,7 @@ export class DeliveryWorker {
         try {
           this.lastClaimAt = performance.now();
           const now = clock.now().getTime();
-          claimed = await store.claimDue(this.id, now, now + leaseMs, free, this.opts.perHook);
+          claimed = await store.claimDue(this.id, now, now + leaseMs, free, this.opts.perHook, this.answered);
           if (claimed.length > 0) this.dispatch(claimed);
         } catch (err) {
           this.opts.logger?.error({ err }, 'claiming deliveries failed; will retry');
@@ -183,6 +189,7 @@ export class DeliveryWorker {
     };
     const recording = new Task();
     this.recording.add(recording);
+    this.answered.add(delivery.id);
     recording.done = this.record(delivery, outcome, recording);
   }
 
@@ -196,6 +203,7 @@ export class DeliveryWorker {
       logger?.error({ err, delivery: delivery.id }, 'delivery could not be recorded; it will be retried');
     } finally {
       this.recording.delete(recording);
+      this.answered.delete(delivery.id);
       this.wake(); // claiming may have paused for the backlog
     }
   }

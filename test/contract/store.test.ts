@@ -187,6 +187,26 @@ for (const engine of engines) {
       }
     });
 
+    test("a worker's answered deliveries do not count toward their hook's cap; other leases still do", async () => {
+      const f = await fixture();
+      try {
+        for (let i = 0; i < 6; i++) await f.store.acceptEvent(event(`a${i}`, f.repo.id), { owners: [f.owner], accepts: (h) => h.id === f.a.id }, 0);
+        const first = await f.store.claimDue('w1', 10, 1000, 10, 2);
+        assert.deepEqual(first.map((d) => d.guid), ['a0', 'a1']);
+        assert.deepEqual(await f.store.claimDue('w1', 10, 1000, 10, 2), [], 'at the cap');
+        // a0's receiver answered; its outcome is not recorded yet, so it still holds its lease.
+        const answered = new Set([first[0].id]);
+        assert.deepEqual((await f.store.claimDue('w1', 10, 1000, 10, 2, answered)).map((d) => d.guid), ['a2']);
+        assert.deepEqual(await f.store.claimDue('w1', 10, 1000, 10, 2, answered), [], 'a1 and a2 are in flight');
+        // Only the answering worker's own leases are left out: named by another worker, they still count.
+        assert.deepEqual(await f.store.claimDue('w2', 10, 1000, 10, 2, new Set([first[1].id])), []);
+        // The answered delivery is still leased: nobody else claims it.
+        assert.ok(await f.store.completeDelivery(first[0].id, 'w1', outcome(200)));
+      } finally {
+        await f.close();
+      }
+    });
+
     test('outcomes recorded together leave each hook with its latest one as last_response', async () => {
       const f = await fixture();
       try {

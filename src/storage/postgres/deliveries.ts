@@ -63,14 +63,15 @@ export function postgresDeliveries(db: Db, channel: string): Omit<DeliveryStore,
       });
     },
 
-    async claimDue(worker, now, leaseUntil, limit, perHook) {
+    async claimDue(worker, now, leaseUntil, limit, perHook, answered = new Set<number>()) {
       // Candidates come from hooks below their in-flight cap, oldest first (a window a few times the
       // batch, locked with SKIP LOCKED so concurrent workers take different rows); then each hook gets
-      // at most its remaining share.
+      // at most its remaining share. A hook's leases whose receiver has answered do not count.
       const { rows } = await db.query<DeliveryRow & { hook: HookRow }>(
         `WITH busy AS (
            SELECT hook_id, count(*) AS n FROM deliveries
-           WHERE state = 'pending' AND lease_owner IS NOT NULL AND lease_until >= $1 GROUP BY hook_id),
+           WHERE state = 'pending' AND lease_owner IS NOT NULL AND lease_until >= $1
+             AND NOT (lease_owner = $2 AND id = ANY($6::bigint[])) GROUP BY hook_id),
          window_rows AS (
            SELECT id, hook_id, due_at FROM deliveries
            WHERE state = 'pending' AND due_at <= $1 AND (lease_until IS NULL OR lease_until < $1)
@@ -83,7 +84,7 @@ export function postgresDeliveries(db: Db, channel: string): Omit<DeliveryStore,
          UPDATE deliveries d SET lease_owner = $2, lease_until = $3, attempts = d.attempts + 1
          FROM due, hooks h WHERE d.id = due.id AND h.id = d.hook_id
          RETURNING d.id, d.hook_id, d.event_id, d.guid, d.event, d.action, d.redelivery, row_to_json(h.*) AS hook`,
-        [now, worker, leaseUntil, limit, perHook],
+        [now, worker, leaseUntil, limit, perHook, [...answered]],
       );
       const claimed: ClaimedDelivery[] = rows.map((r) => ({
         id: r.id, guid: r.guid, event: r.event, action: r.action, redelivery: r.redelivery === true, eventId: r.event_id,

@@ -16,6 +16,8 @@ import { LeaseBook } from './lease-book.js';
 const SUMMARY_COLUMNS = `id, guid, event, action, repository_id, redelivery, url, status, status_code, duration, delivered_at`;
 
 
+const NO_ANSWERS: ReadonlySet<number> = new Set();
+
 /** One write waiting for the next group commit. */
 interface Work {
   run(): unknown;
@@ -76,8 +78,8 @@ export function sqliteDeliveries(db: Database, hooks: HookCache): DeliveryStore 
     return { eventId, deliveries };
   }
 
-  function claimDueWork(worker: string, now: number, leaseUntil: number, limit: number, perHook: number) {
-    const inFlight = leases.inFlightByHook(now);
+  function claimDueWork(worker: string, now: number, leaseUntil: number, limit: number, perHook: number, answered: ReadonlySet<number>) {
+    const inFlight = leases.inFlightByHook(now, worker, answered);
     const capped = [...inFlight].filter(([, n]) => n >= perHook).map(([hookId]) => hookId);
     const rows: DeliveryRow[] = [];
     let read = 0;
@@ -191,8 +193,8 @@ export function sqliteDeliveries(db: Database, hooks: HookCache): DeliveryStore 
       return info.changes > 0 ? Number(info.lastInsertRowid) : null;
     },
 
-    claimDue(worker: string, now: number, leaseUntil: number, limit: number, perHook: number) {
-      return grouped(() => claimDueWork(worker, now, leaseUntil, limit, perHook));
+    claimDue(worker: string, now: number, leaseUntil: number, limit: number, perHook: number, answered = NO_ANSWERS) {
+      return grouped(() => claimDueWork(worker, now, leaseUntil, limit, perHook, answered));
     },
 
     async loadPayloads(eventIds) {

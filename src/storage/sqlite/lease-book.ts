@@ -14,14 +14,18 @@ interface Lease {
 export class LeaseBook {
   private readonly leases = new Map<number, Lease>();
 
-  /** Unexpired leases per hook at `now`; expired ones are dropped (their rows are claimable again). */
-  inFlightByHook(now: number): Map<number, number> {
+  /**
+   * Unexpired leases per hook at `now`, leaving out `worker`'s leases of the deliveries in `answered`
+   * (their receiver has answered); expired leases are dropped (their rows are claimable again).
+   */
+  inFlightByHook(now: number, worker: string, answered: ReadonlySet<number>): Map<number, number> {
     const counts = new Map<number, number>();
     for (const [deliveryId, lease] of this.leases) {
       if (lease.until < now) {
         this.leases.delete(deliveryId);
         continue;
       }
+      if (lease.worker === worker && answered.has(deliveryId)) continue;
       counts.set(lease.hookId, (counts.get(lease.hookId) ?? 0) + 1);
     }
     return counts;
