@@ -41,11 +41,15 @@ export function overlaps(a: readonly string[], b: readonly string[]): boolean {
   return a.some((e) => b.includes(e));
 }
 
+/** Whether hooks installed on `ownerType` can receive `event` at all, whatever they subscribe to. */
+export function offers(ownerType: 'repository' | 'organization', event: string): boolean {
+  return (ownerType === 'repository' ? REPOSITORY_EVENTS : ORGANIZATION_EVENTS).has(event);
+}
+
 /**
  * Whether a hook installed on `ownerType` receives `event`: subscribed to it (or to `*`), and the event is
  * one that kind of hook can receive at all — `*` on a repository hook does not bring organization events.
  */
 export function receives(ownerType: 'repository' | 'organization', events: readonly string[], event: string): boolean {
-  const available = ownerType === 'repository' ? REPOSITORY_EVENTS : ORGANIZATION_EVENTS;
-  return available.has(event) && subscribes(events, event);
+  return offers(ownerType, event) && subscribes(events, event);
 }

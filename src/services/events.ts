@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '../domain/clock.js';
 import { NotFound, PayloadTooLarge, ValidationFailed, type FieldError } from '../domain/errors.js';
-import { ORGANIZATION_EVENTS, receives, subscribes } from '../domain/events.js';
+import { offers, ORGANIZATION_EVENTS, subscribes } from '../domain/events.js';
 import { isoSeconds, type Account, type HookOwner, type HookRecord, type Repository } from '../domain/model.js';
 import type { FanOut } from '../storage/delivery-store.js';
 import type { Store } from '../storage/store.js';
@@ -84,12 +84,13 @@ export class EventService {
     if (org && !('organization' in payload)) payload.organization = simpleOrganization(org, this.urls);
     if (!('sender' in payload)) payload.sender = simpleUser(sender, this.urls);
 
+    // Only owners whose hooks can receive this event at all (organization hooks get more kinds).
     const owners: HookOwner[] = [];
-    if (repo) owners.push({ type: 'repository', id: repo.id });
-    if (org) owners.push({ type: 'organization', id: org.id });
+    if (repo && offers('repository', input.event)) owners.push({ type: 'repository', id: repo.id });
+    if (org && offers('organization', input.event)) owners.push({ type: 'organization', id: org.id });
     return this.accept(input.event, action, repo, org, payload, {
       owners,
-      accepts: (hook) => receives(hook.owner.type, hook.events, input.event),
+      to: { subscribedTo: input.event },
       rememberAsLatestPush: input.event === 'push' && repo !== null,
     });
   }
@@ -100,7 +101,7 @@ export class EventService {
     if (scope.repository) payload.repository = repositoryWebhookShape(scope.repository, this.urls);
     if (scope.organization) payload.organization = simpleOrganization(scope.organization, this.urls);
     payload.sender = simpleUser(sender, this.urls);
-    await this.accept('ping', null, scope.repository, scope.organization, payload, { owners: [hook.owner], accepts: (h) => h.id === hook.id });
+    await this.accept('ping', null, scope.repository, scope.organization, payload, { owners: [hook.owner], to: { hookId: hook.id } });
   }
 
   /**
@@ -113,7 +114,7 @@ export class EventService {
     if (!latest) return;
     await this.accept('push', latest.action, scope.repository, scope.organization, JSON.parse(latest.payload), {
       owners: [hook.owner],
-      accepts: (h) => h.id === hook.id,
+      to: { hookId: hook.id },
     });
   }
 

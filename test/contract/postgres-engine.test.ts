@@ -39,7 +39,7 @@ test('an outcome with NUL characters is recorded (as U+FFFD) instead of failing 
   const f = await fixture();
   try {
     await f.store.acceptEvent({ guid: 'g', event: 'push', action: null, repositoryId: f.repo.id, organizationId: null, payload: '{}', now: NOW },
-      { owners: [f.owner], accepts: () => true }, 0);
+      { owners: [f.owner], to: { subscribedTo: 'push' } }, 0);
     const [d] = await f.store.claimDue('w', 0, 1000, 10, 10);
     const recorded = await f.store.completeDelivery(d.id, 'w', {
       url: 'https://a.example/', status: 'OK', statusCode: 200, duration: 0.1, deliveredAt: NOW,
@@ -59,7 +59,7 @@ test('pruning works beside latest_pushes rows written by the previous release', 
   await admin.connect();
   try {
     const push = (guid: string) => ({ guid, event: 'push', action: null, repositoryId: f.repo.id, organizationId: null, payload: `{"n":"${guid}"}`, now: NOW });
-    const none = { owners: [], accepts: () => true };
+    const none = { owners: [], to: { subscribedTo: 'push' } };
     const older = await f.store.acceptEvent(push('older'), none, 0);
     // What a process of the previous release leaves behind: a pointer to the push it saw last.
     await admin.query(`INSERT INTO ${f.schema}.latest_pushes (repository_id, event_id) VALUES ($1, $2)`, [f.repo.id, older.eventId]);

@@ -46,7 +46,8 @@ for (const engine of engines) {
       };
       return { store, user, repo, owner, a, b, close };
     }
-    const fanOutAll = (owner: HookOwner) => ({ owners: [owner], accepts: () => true });
+    const toPush = (owner: HookOwner) => ({ owners: [owner], to: { subscribedTo: 'push' } });
+    const toHook = (owner: HookOwner, hookId: number) => ({ owners: [owner], to: { hookId } });
     const event = (guid: string, repositoryId: number) => ({
       guid, event: 'push', action: null, repositoryId, organizationId: null, payload: `{"n":"${guid}"}`, now: NOW,
     });
@@ -89,7 +90,7 @@ for (const engine of engines) {
       const f = await fixture();
       try {
         await f.store.updateHook(f.owner, f.b.id, NOW, (c) => ({ ...c, active: false }));
-        const res = await f.store.acceptEvent(event('g1', f.repo.id), { ...fanOutAll(f.owner), rememberAsLatestPush: true }, 1000);
+        const res = await f.store.acceptEvent(event('g1', f.repo.id), { ...toPush(f.owner), rememberAsLatestPush: true }, 1000);
         assert.equal(res.deliveries, 1);
         assert.equal((await f.store.findLatestPush(f.repo.id))?.payload, '{"n":"g1"}');
         assert.equal(await f.store.nextDueAt(), 1000);
@@ -101,7 +102,8 @@ for (const engine of engines) {
     test('a claim is exclusive until its lease expires, and only the holder may complete it', async () => {
       const f = await fixture();
       try {
-        await f.store.acceptEvent(event('g1', f.repo.id), fanOutAll(f.owner), 1000);
+        await f.store.acceptEvent(event('g1', f.repo.id), toPush(f.owner), 1000);
+        await f.store.acceptEvent(event('g2', f.repo.id), toHook(f.owner, f.b.id), 1000);
         assert.deepEqual(await f.store.claimDue('w1', 500, 10_000, 10, 100), [], 'not due yet');
         const claimed = await f.store.claimDue('w1', 1000, 10_000, 10, 100);
         assert.equal(claimed.length, 2);
@@ -126,7 +128,7 @@ for (const engine of engines) {
     test('deliveries list newest first with keyset positions and filters; redelivery copies the event', async () => {
       const f = await fixture();
       try {
-        for (let i = 0; i < 5; i++) await f.store.acceptEvent(event(`g${i}`, f.repo.id), { owners: [f.owner], accepts: (h) => h.id === f.a.id }, 0);
+        for (let i = 0; i < 5; i++) await f.store.acceptEvent(event(`g${i}`, f.repo.id), toHook(f.owner, f.a.id), 0);
         const claimed = await f.store.claimDue('w', 0, 1000, 10, 100);
         for (const [i, d] of claimed.entries()) await f.store.completeDelivery(d.id, 'w', outcome(i % 2 === 0 ? 200 : 500));
         const all = await f.store.listDeliveries({ hookId: f.a.id, limit: 10 });
@@ -156,10 +158,10 @@ for (const engine of engines) {
     test('pruning removes old completed deliveries and their orphaned events, never pending ones', async () => {
       const f = await fixture();
       try {
-        await f.store.acceptEvent(event('old', f.repo.id), { owners: [f.owner], accepts: (h) => h.id === f.a.id }, 0);
+        await f.store.acceptEvent(event('old', f.repo.id), toHook(f.owner, f.a.id), 0);
         const [d] = await f.store.claimDue('w', 0, 1000, 10, 100);
         await f.store.completeDelivery(d.id, 'w', outcome(200));
-        await f.store.acceptEvent(event('pending', f.repo.id), { owners: [f.owner], accepts: (h) => h.id === f.a.id }, 0);
+        await f.store.acceptEvent(event('pending', f.repo.id), toHook(f.owner, f.a.id), 0);
         assert.equal(await f.store.pruneDeliveries('2027-01-01T00:00:00Z'), 1);
         assert.equal(await f.store.findDelivery(f.a.id, d.id), null);
         assert.equal((await f.store.claimDue('w', 0, 1000, 10, 100)).length, 1, 'the pending delivery survived');
@@ -172,8 +174,8 @@ for (const engine of engines) {
       const f = await fixture();
       try {
         // Ten older deliveries for hook a, then one for hook b.
-        for (let i = 0; i < 10; i++) await f.store.acceptEvent(event(`a${i}`, f.repo.id), { owners: [f.owner], accepts: (h) => h.id === f.a.id }, 0);
-        await f.store.acceptEvent(event('b0', f.repo.id), { owners: [f.owner], accepts: (h) => h.id === f.b.id }, 1);
+        for (let i = 0; i < 10; i++) await f.store.acceptEvent(event(`a${i}`, f.repo.id), toHook(f.owner, f.a.id), 0);
+        await f.store.acceptEvent(event('b0', f.repo.id), toHook(f.owner, f.b.id), 1);
         const first = await f.store.claimDue('w1', 10, 1000, 10, 3);
         assert.deepEqual(first.map((d) => d.guid), ['a0', 'a1', 'a2', 'b0']);
         // Across workers too: hook a is at its cap until one of its deliveries completes.
@@ -190,7 +192,7 @@ for (const engine of engines) {
     test("a worker's answered deliveries do not count toward their hook's cap; other leases still do", async () => {
       const f = await fixture();
       try {
-        for (let i = 0; i < 6; i++) await f.store.acceptEvent(event(`a${i}`, f.repo.id), { owners: [f.owner], accepts: (h) => h.id === f.a.id }, 0);
+        for (let i = 0; i < 6; i++) await f.store.acceptEvent(event(`a${i}`, f.repo.id), toHook(f.owner, f.a.id), 0);
         const first = await f.store.claimDue('w1', 10, 1000, 10, 2);
         assert.deepEqual(first.map((d) => d.guid), ['a0', 'a1']);
         assert.deepEqual(await f.store.claimDue('w1', 10, 1000, 10, 2), [], 'at the cap');
@@ -210,7 +212,7 @@ for (const engine of engines) {
     test('outcomes recorded together leave each hook with its latest one as last_response', async () => {
       const f = await fixture();
       try {
-        for (const guid of ['x', 'y', 'z']) await f.store.acceptEvent(event(guid, f.repo.id), { owners: [f.owner], accepts: (h) => h.id === f.a.id }, 0);
+        for (const guid of ['x', 'y', 'z']) await f.store.acceptEvent(event(guid, f.repo.id), toHook(f.owner, f.a.id), 0);
         const [x, y, z] = await f.store.claimDue('w', 0, 1000, 10, 100);
         // Recorded in one turn (one batch or group): the last to complete wins.
         assert.deepEqual(await Promise.all([f.store.completeDelivery(x.id, 'w', outcome(200)), f.store.completeDelivery(y.id, 'w', outcome(500))]), [true, true]);
@@ -223,10 +225,38 @@ for (const engine of engines) {
       }
     });
 
+    test('an event reaches the active hooks subscribed to it or to *, owner by owner; a ping only its hook', async () => {
+      const f = await fixture();
+      try {
+        const wildcard = await f.store.insertHook(f.owner, draft('https://c.example/', ['*']), NOW, () => undefined);
+        const inactive = await f.store.insertHook(f.owner, { ...draft('https://d.example/'), active: false }, NOW, () => undefined);
+        const org = await f.store.insertAccount({ login: 'Acme', type: 'Organization', email: null, name: null, siteAdmin: false, now: NOW });
+        const orgOwner: HookOwner = { type: 'organization', id: org.id };
+        const orgHook = await f.store.insertHook(orgOwner, draft('https://e.example/'), NOW, () => undefined);
+        const hooksOf = async (guid: string) =>
+          (await f.store.claimDue('w', 0, 1000, 100, 100)).filter((d) => d.guid === guid).map((d) => d.hook.id);
+
+        // Owners in the order given (the organization first here), each owner's hooks by id.
+        const push = await f.store.acceptEvent(event('push', f.repo.id), { owners: [orgOwner, f.owner], to: { subscribedTo: 'push' } }, 0);
+        assert.equal(push.deliveries, 3);
+        assert.deepEqual(await hooksOf('push'), [orgHook.id, f.a.id, wildcard.id]);
+        await f.store.acceptEvent({ ...event('issues', f.repo.id), event: 'issues' }, { owners: [f.owner], to: { subscribedTo: 'issues' } }, 0);
+        assert.deepEqual(await hooksOf('issues'), [f.b.id, wildcard.id]);
+        await f.store.acceptEvent(event('ping', f.repo.id), toHook(f.owner, f.b.id), 0);
+        assert.deepEqual(await hooksOf('ping'), [f.b.id]);
+        const none = await f.store.acceptEvent(event('off', f.repo.id), toHook(f.owner, inactive.id), 0);
+        assert.equal(none.deliveries, 0, 'an inactive hook gets nothing, even when named');
+        assert.equal((await f.store.acceptEvent(event('other', f.repo.id), toHook(orgOwner, f.a.id), 0)).deliveries, 0, 'a hook of another owner');
+      } finally {
+        await f.close();
+      }
+    });
+
     test('deleting a hook removes its queued deliveries', async () => {
       const f = await fixture();
       try {
-        await f.store.acceptEvent(event('g', f.repo.id), fanOutAll(f.owner), 0);
+        await f.store.acceptEvent(event('g', f.repo.id), toPush(f.owner), 0);
+        await f.store.acceptEvent(event('h', f.repo.id), toHook(f.owner, f.b.id), 0);
         assert.equal(await f.store.deleteHook(f.owner, f.a.id), true);
         assert.equal(await f.store.deleteHook(f.owner, f.a.id), false);
         const claimed = await f.store.claimDue('w', 0, 1000, 10, 100);

@@ -18,26 +18,28 @@ const SUMMARY_COLUMNS = 'id, guid, event, action, repository_id, redelivery, url
 export function postgresDeliveries(db: Db, channel: string): Omit<DeliveryStore, 'listenForDue'> {
   return {
     async acceptEvent(e, fanOut, dueAt) {
-      // The subscribed hooks are read first, then the event and its deliveries are one statement (one
-      // round trip, one commit). Hook rows were not locked when this was a transaction either; the
-      // statement re-reads them, so a hook deleted in between gets no delivery rows.
-      const hookIds: number[] = [];
-      for (const owner of fanOut.owners) {
-        const hooks = await db.query<HookRow>('SELECT * FROM hooks WHERE owner_type = $1 AND owner_id = $2 AND active ORDER BY id', [
-          owner.type, owner.id,
-        ]);
-        for (const row of hooks.rows) if (fanOut.accepts(toHook(row))) hookIds.push(row.id);
-      }
+      // The event, its deliveries (the hooks chosen as fanOutReaches does: active, of these owners, and
+      // subscribed to the event or to '*', or the one hook named) and the wake-up are one statement: one
+      // round trip, one commit. Delivery ids follow the owners' order, then hook ids.
       const { rows } = await db.query<{ id: number; queued: number }>(
         `WITH event AS (
            INSERT INTO events (guid, event, action, repository_id, organization_id, payload, created_at)
            VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id),
          queued AS (
            INSERT INTO deliveries (hook_id, event_id, guid, event, action, repository_id, redelivery, due_at, created_at)
-           SELECT h.id, event.id, $1, $2, $3, $4, FALSE, $8, $7 FROM event, hooks h WHERE h.id = ANY($9::bigint[]) RETURNING 1)
+           SELECT h.id, event.id, $1, $2, $3, $4, FALSE, $8, $7
+           FROM event, hooks h JOIN unnest($9::text[], $10::bigint[]) WITH ORDINALITY AS o(type, id, n)
+             ON h.owner_type = o.type AND h.owner_id = o.id
+           WHERE h.active AND CASE WHEN $11::bigint IS NULL THEN h.events::jsonb ? $12::text OR h.events::jsonb ? '*'
+                                   ELSE h.id = $11 END
+           ORDER BY o.n, h.id RETURNING 1)
          SELECT event.id, (SELECT count(*) FROM queued)::int AS queued,
            CASE WHEN EXISTS (SELECT 1 FROM queued) THEN pg_notify('${channel}', '') END FROM event`,
-        [e.guid, e.event, e.action, e.repositoryId, e.organizationId, e.payload, e.now, dueAt, hookIds],
+        [
+          e.guid, e.event, e.action, e.repositoryId, e.organizationId, e.payload, e.now, dueAt,
+          fanOut.owners.map((o) => o.type), fanOut.owners.map((o) => o.id),
+          'hookId' in fanOut.to ? fanOut.to.hookId : null, 'subscribedTo' in fanOut.to ? fanOut.to.subscribedTo : null,
+        ],
       );
       return { eventId: rows[0].id, deliveries: rows[0].queued };
     },

@@ -8,6 +8,7 @@ import type { Database, Statement } from 'better-sqlite3';
 import type {
   ClaimedDelivery, DeliveryOutcome, DeliveryStore, FanOut, NewEvent,
 } from '../delivery-store.js';
+import { fanOutReaches } from '../delivery-store.js';
 import { toDetail, toSummary, type DeliveryRow } from '../delivery-row.js';
 import type { HookCache } from './hook-cache.js';
 import { LeaseBook } from './lease-book.js';
@@ -69,7 +70,7 @@ export function sqliteDeliveries(db: Database, hooks: HookCache): DeliveryStore 
     let deliveries = 0;
     for (const owner of fanOut.owners) {
       for (const hook of hooks.activeHooksOf(owner)) {
-        if (!fanOut.accepts(hook)) continue;
+        if (!fanOutReaches(fanOut, hook)) continue;
         insertDelivery.run(hook.id, eventId, e.guid, e.event, e.action, e.repositoryId, 0, dueAt, e.now);
         deliveries++;
       }
