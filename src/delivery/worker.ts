@@ -49,8 +49,9 @@ export class DeliveryWorker {
    * Deliveries whose receiver has answered and whose outcome is being recorded. They still hold their
    * lease but no connection, so claims do not count them toward their hook's in-flight cap: on
    * PostgreSQL recording takes a commit, and counting it held one busy hook well below its share.
+   * Counted per id: recording that outlasts the lease can overlap a second attempt of the same row.
    */
-  private answered = new Set<number>();
+  private answered = new Map<number, number>();
   private wakeUp: (() => void) | null = null;
   private woken = false;
   private loop: Promise<void> | null = null;
@@ -189,7 +190,7 @@ export class DeliveryWorker {
     };
     const recording = new Task();
     this.recording.add(recording);
-    this.answered.add(delivery.id);
+    this.answered.set(delivery.id, (this.answered.get(delivery.id) ?? 0) + 1);
     recording.done = this.record(delivery, outcome, recording);
   }
 
@@ -203,7 +204,9 @@ export class DeliveryWorker {
       logger?.error({ err, delivery: delivery.id }, 'delivery could not be recorded; it will be retried');
     } finally {
       this.recording.delete(recording);
-      this.answered.delete(delivery.id);
+      const left = (this.answered.get(delivery.id) ?? 1) - 1;
+      if (left > 0) this.answered.set(delivery.id, left);
+      else this.answered.delete(delivery.id);
       this.wake(); // claiming may have paused for the backlog
     }
   }

@@ -41,15 +41,11 @@ export function overlaps(a: readonly string[], b: readonly string[]): boolean {
   return a.some((e) => b.includes(e));
 }
 
-/** Whether hooks installed on `ownerType` can receive `event` at all, whatever they subscribe to. */
+/**
+ * Whether hooks installed on `ownerType` can receive `event` at all, whatever they subscribe to: a hook
+ * receives an event it subscribes to (or `*`) only if this holds, so `*` on a repository hook does not
+ * bring organization events.
+ */
 export function offers(ownerType: 'repository' | 'organization', event: string): boolean {
   return (ownerType === 'repository' ? REPOSITORY_EVENTS : ORGANIZATION_EVENTS).has(event);
-}
-
-/**
- * Whether a hook installed on `ownerType` receives `event`: subscribed to it (or to `*`), and the event is
- * one that kind of hook can receive at all — `*` on a repository hook does not bring organization events.
- */
-export function receives(ownerType: 'repository' | 'organization', events: readonly string[], event: string): boolean {
-  return offers(ownerType, event) && subscribes(events, event);
 }

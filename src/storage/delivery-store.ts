@@ -109,11 +109,12 @@ export interface DeliveryStore {
    * occupy every slot while other hooks wait). On PostgreSQL two workers claiming at the same instant
    * may each give a hook its share (the count is read, not locked); on SQLite "all workers" means those
    * of this process, which are all of them when `serve` runs API and worker together, as it should.
-   * `answered` holds ids of leased deliveries whose receiver has already answered (their outcome is
-   * still being recorded): they hold no connection, so they do not count toward their hook's cap.
+   * `answered` is keyed by the ids of this worker's leased deliveries whose receiver has already answered
+   * (their outcome is still being recorded): they hold no connection, so they do not count toward their
+   * hook's cap. It may be read when the claim runs rather than when it is called (a group commit).
    */
   claimDue(
-    worker: string, now: number, leaseUntil: number, limit: number, perHook: number, answered?: ReadonlySet<number>,
+    worker: string, now: number, leaseUntil: number, limit: number, perHook: number, answered?: ReadonlyMap<number, unknown>,
   ): Promise<ClaimedDelivery[]>;
   /** Event payloads by event id, for a batch of claimed deliveries. */
   loadPayloads(eventIds: number[]): Promise<Map<number, string>>;

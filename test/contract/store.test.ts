@@ -197,12 +197,14 @@ for (const engine of engines) {
         assert.deepEqual(first.map((d) => d.guid), ['a0', 'a1']);
         assert.deepEqual(await f.store.claimDue('w1', 10, 1000, 10, 2), [], 'at the cap');
         // a0's receiver answered; its outcome is not recorded yet, so it still holds its lease.
-        const answered = new Set([first[0].id]);
+        const answered = new Map([[first[0].id, 1]]);
         assert.deepEqual((await f.store.claimDue('w1', 10, 1000, 10, 2, answered)).map((d) => d.guid), ['a2']);
         assert.deepEqual(await f.store.claimDue('w1', 10, 1000, 10, 2, answered), [], 'a1 and a2 are in flight');
         // Only the answering worker's own leases are left out: named by another worker, they still count.
-        assert.deepEqual(await f.store.claimDue('w2', 10, 1000, 10, 2, new Set([first[1].id])), []);
-        // The answered delivery is still leased: nobody else claims it.
+        assert.deepEqual(await f.store.claimDue('w2', 10, 1000, 10, 2, new Map([[first[0].id, 1], [first[1].id, 1]])), []);
+        // The answered delivery is still leased: nobody else claims it, and its worker records it.
+        const others = await f.store.claimDue('w2', 10, 1000, 10, 100);
+        assert.deepEqual(others.map((d) => d.guid), ['a3', 'a4', 'a5']);
         assert.ok(await f.store.completeDelivery(first[0].id, 'w1', outcome(200)));
       } finally {
         await f.close();

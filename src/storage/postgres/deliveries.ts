@@ -65,7 +65,7 @@ export function postgresDeliveries(db: Db, channel: string): Omit<DeliveryStore,
       });
     },
 
-    async claimDue(worker, now, leaseUntil, limit, perHook, answered = new Set<number>()) {
+    async claimDue(worker, now, leaseUntil, limit, perHook, answered = new Map<number, unknown>()) {
       // Candidates come from hooks below their in-flight cap, oldest first (a window a few times the
       // batch, locked with SKIP LOCKED so concurrent workers take different rows); then each hook gets
       // at most its remaining share. A hook's leases whose receiver has answered do not count.
@@ -86,7 +86,7 @@ export function postgresDeliveries(db: Db, channel: string): Omit<DeliveryStore,
          UPDATE deliveries d SET lease_owner = $2, lease_until = $3, attempts = d.attempts + 1
          FROM due, hooks h WHERE d.id = due.id AND h.id = d.hook_id
          RETURNING d.id, d.hook_id, d.event_id, d.guid, d.event, d.action, d.redelivery, row_to_json(h.*) AS hook`,
-        [now, worker, leaseUntil, limit, perHook, [...answered]],
+        [now, worker, leaseUntil, limit, perHook, [...answered.keys()]],
       );
       const claimed: ClaimedDelivery[] = rows.map((r) => ({
         id: r.id, guid: r.guid, event: r.event, action: r.action, redelivery: r.redelivery === true, eventId: r.event_id,

@@ -17,7 +17,7 @@ import { LeaseBook } from './lease-book.js';
 const SUMMARY_COLUMNS = `id, guid, event, action, repository_id, redelivery, url, status, status_code, duration, delivered_at`;
 
 
-const NO_ANSWERS: ReadonlySet<number> = new Set();
+const NO_ANSWERS: ReadonlyMap<number, unknown> = new Map();
 
 /** One write waiting for the next group commit. */
 interface Work {
@@ -79,7 +79,7 @@ export function sqliteDeliveries(db: Database, hooks: HookCache): DeliveryStore 
     return { eventId, deliveries };
   }
 
-  function claimDueWork(worker: string, now: number, leaseUntil: number, limit: number, perHook: number, answered: ReadonlySet<number>) {
+  function claimDueWork(worker: string, now: number, leaseUntil: number, limit: number, perHook: number, answered: ReadonlyMap<number, unknown>) {
     const inFlight = leases.inFlightByHook(now, worker, answered);
     const capped = [...inFlight].filter(([, n]) => n >= perHook).map(([hookId]) => hookId);
     const rows: DeliveryRow[] = [];

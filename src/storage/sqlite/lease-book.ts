@@ -18,7 +18,7 @@ export class LeaseBook {
    * Unexpired leases per hook at `now`, leaving out `worker`'s leases of the deliveries in `answered`
    * (their receiver has answered); expired leases are dropped (their rows are claimable again).
    */
-  inFlightByHook(now: number, worker: string, answered: ReadonlySet<number>): Map<number, number> {
+  inFlightByHook(now: number, worker: string, answered: ReadonlyMap<number, unknown>): Map<number, number> {
     const counts = new Map<number, number>();
     for (const [deliveryId, lease] of this.leases) {
       if (lease.until < now) {
