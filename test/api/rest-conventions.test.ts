@@ -67,6 +67,20 @@ describe('pagination', () => {
     assert.match(links((await app.call('GET', `/api/v3${path}?per_page=2`, { token })).headers.link).next, /\/api\/v3\/repos\/alice\/Hello\/hooks\?/);
   });
 
+  test('links keep the public URL\'s path (a proxy in front may strip it) and the client\'s /api/v3', async (t) => {
+    for (const [publicUrl, requested, expected] of [
+      ['https://ghe.example/hookline', '/repos/alice/Hello/hooks', 'https://ghe.example/hookline/repos/alice/Hello/hooks'],
+      ['https://ghe.example/hookline/', '/api/v3/repos/alice/Hello/hooks', 'https://ghe.example/hookline/api/v3/repos/alice/Hello/hooks'],
+      ['https://ghe.example/api/v3', '/api/v3/repos/alice/Hello/hooks', 'https://ghe.example/api/v3/repos/alice/Hello/hooks'],
+      ['https://ghe.example/api/v3', '/repos/alice/Hello/hooks', 'https://ghe.example/api/v3/repos/alice/Hello/hooks'],
+    ]) {
+      const { app, token, path } = await ownedRepo(t, { HOOKLINE_PUBLIC_URL: publicUrl });
+      for (let i = 0; i < 3; i++) await createHook(app, token, path, { config: { url: target(i) } });
+      const res = await app.call('GET', `${requested}?per_page=2`, { token });
+      assert.equal(links(res.headers.link).next, `${expected}?per_page=2&page=2`, `${publicUrl} ${requested}`);
+    }
+  });
+
   test('per_page defaults to 30 and values over 100 are clamped to 100', async (t) => {
     const { app, token, path } = await ownedRepo(t, { HOOKLINE_MAX_HOOKS_PER_EVENT: '1000' });
     for (let i = 0; i < 101; i++) await createHook(app, token, path, { config: { url: target(i) } });

@@ -21,7 +21,7 @@ export function registerDeliveryRoutes(app: FastifyInstance, deps: RouteDeps, ta
     const page = await deliveries.list(scope, ids(request).hookId, request.query as Record<string, string>);
     const links: string[] = [];
     const link = (cursor: string, rel: string) =>
-      `<${selfUrl(request, deps.urls.html, { per_page: String(page.perPage), cursor })}>; rel="${rel}"`;
+      `<${selfUrl(request, deps.urls.api, { per_page: String(page.perPage), cursor })}>; rel="${rel}"`;
     if (page.next) links.push(link(page.next, 'next'));
     if (page.prev) links.push(link(page.prev, 'prev'));
     if (links.length > 0) void reply.header('Link', links.join(', '));

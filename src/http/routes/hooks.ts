@@ -79,7 +79,7 @@ export function registerHookRoutes(app: FastifyInstance, deps: RouteDeps, table:
     const scope = await scopeFor(request, reply, 'read');
     const page = parsePage(request.query);
     const { hooks: list, total } = await hooks.list(scope, page.offset, page.perPage);
-    setPageLinks(request, reply, urls.html, page, total);
+    setPageLinks(request, reply, urls.api, page, total);
     return list.map((h) => hookShape(h, scope.path, urls));
   });
 
