@@ -15,7 +15,12 @@ export function dueChannel(schema: string | null): string {
 const SUMMARY_COLUMNS = 'id, guid, event, action, repository_id, redelivery, url, status, status_code, duration, delivered_at';
 
 
-export function postgresDeliveries(db: Db, channel: string): Omit<DeliveryStore, 'listenForDue'> {
+/**
+ * `db` serves the API (ingest, listing, redelivery); `queue` the worker's claims, payload reads,
+ * outcomes and releases. Apart, a burst of API requests cannot queue ahead of the worker for pooled
+ * connections: at 1 000 events/s a claim waited ~20 ms for one, and one busy hook fell seconds behind.
+ */
+export function postgresDeliveries(db: Db, queue: Db, channel: string): Omit<DeliveryStore, 'listenForDue'> {
   return {
     async acceptEvent(e, fanOut, dueAt) {
       // The event, its deliveries (the hooks chosen as fanOutReaches does: active, of these owners, and
@@ -69,7 +74,7 @@ export function postgresDeliveries(db: Db, channel: string): Omit<DeliveryStore,
       // Candidates come from hooks below their in-flight cap, oldest first (a window a few times the
       // batch, locked with SKIP LOCKED so concurrent workers take different rows); then each hook gets
       // at most its remaining share. A hook's leases whose receiver has answered do not count.
-      const { rows } = await db.query<DeliveryRow & { hook: HookRow }>(
+      const { rows } = await queue.query<DeliveryRow & { hook: HookRow }>(
         `WITH busy AS (
            SELECT hook_id, count(*) AS n FROM deliveries
            WHERE state = 'pending' AND lease_owner IS NOT NULL AND lease_until >= $1
@@ -96,26 +101,26 @@ export function postgresDeliveries(db: Db, channel: string): Omit<DeliveryStore,
     },
 
     async loadPayloads(eventIds) {
-      const { rows } = await db.query<{ id: number; payload: string }>(
+      const { rows } = await queue.query<{ id: number; payload: string }>(
         'SELECT id, payload FROM events WHERE id = ANY($1::bigint[])',
         [[...new Set(eventIds)]],
       );
       return new Map(rows.map((r) => [r.id, r.payload]));
     },
 
-    completeDelivery: batchedCompletions(db),
+    completeDelivery: batchedCompletions(queue),
 
     async releaseClaims(worker) {
-      const { rowCount } = await db.query(
+      const { rowCount } = await queue.query(
         "UPDATE deliveries SET lease_owner = NULL, lease_until = NULL WHERE lease_owner = $1 AND state = 'pending'",
         [worker],
       );
-      if (rowCount) await db.query(`SELECT pg_notify('${channel}', '')`);
+      if (rowCount) await queue.query(`SELECT pg_notify('${channel}', '')`);
       return rowCount ?? 0;
     },
 
     async nextDueAt() {
-      const { rows } = await db.query<{ next: number | null }>(
+      const { rows } = await queue.query<{ next: number | null }>(
         `SELECT min(CASE WHEN lease_until IS NOT NULL AND lease_until > due_at THEN lease_until ELSE due_at END) AS next
          FROM deliveries WHERE state = 'pending'`,
       );

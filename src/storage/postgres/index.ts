@@ -24,6 +24,8 @@ export async function openPostgresStore(url: string): Promise<Store> {
   const connectionString = parsed.toString();
   const options = schema ? `-c search_path=${schema}` : undefined;
   const db = new Db({ connectionString, options });
+  // The worker's own few connections (deliveries.ts says why); a pool connects only when first used.
+  const queue = new Db({ connectionString, options, max: 4 });
 
   async function migrate(): Promise<void> {
     const client = new pg.Client({ connectionString, options });
@@ -56,11 +58,13 @@ export async function openPostgresStore(url: string): Promise<Store> {
   await migrate();
 
   const channel = dueChannel(schema);
-  const deliveries = postgresDeliveries(db, channel);
+  const deliveries = postgresDeliveries(db, queue, channel);
   return {
     capabilities: { multiProcess: true },
     migrate,
-    close: () => db.close(),
+    close: async () => {
+      await Promise.all([db.close(), queue.close()]);
+    },
     ...postgresAccounts(db),
     ...postgresHooks(db),
     ...deliveries,
