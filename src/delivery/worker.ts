@@ -142,9 +142,14 @@ export class DeliveryWorker {
 
   private dispatch(claimed: ClaimedDelivery[]): void {
     // Hooks with the same content type receive the same bytes: each event's body is encoded once and
-    // kept for the batches that follow, so only events not seen recently are read from the store.
-    const missing = [...new Set(claimed.filter((d) => !this.bodies.has(bodyKey(d))).map((d) => d.eventId))];
-    const payloads = missing.length > 0 ? this.opts.store.loadPayloads(missing) : Promise.resolve(new Map<number, string>());
+    // kept for the batches that follow, so only events not seen recently, and whose payload did not
+    // come with the claim, are read from the store.
+    const carried = new Map<number, string>();
+    for (const d of claimed) if (d.payload !== undefined) carried.set(d.eventId, d.payload);
+    const missing = [...new Set(claimed.filter((d) => !this.bodies.has(bodyKey(d)) && !carried.has(d.eventId)).map((d) => d.eventId))];
+    const payloads = missing.length === 0
+      ? Promise.resolve(carried)
+      : this.opts.store.loadPayloads(missing).then((loaded) => new Map([...loaded, ...carried]));
     for (const delivery of claimed) {
       // In the set before it starts, so its end always finds it there.
       const slot = new Task();

@@ -73,8 +73,9 @@ export function postgresDeliveries(db: Db, queue: Db, channel: string): Omit<Del
     async claimDue(worker, now, leaseUntil, limit, perHook, answered = new Map<number, unknown>()) {
       // Candidates come from hooks below their in-flight cap, oldest first (a window a few times the
       // batch, locked with SKIP LOCKED so concurrent workers take different rows); then each hook gets
-      // at most its remaining share. A hook's leases whose receiver has answered do not count.
-      const { rows } = await queue.query<DeliveryRow & { hook: HookRow }>(
+      // at most its remaining share. A hook's leases whose receiver has answered do not count. Each
+      // event's payload comes back once, on its first row, so sending needs no second round trip.
+      const { rows } = await queue.query<DeliveryRow & { hook: HookRow; payload: string | null }>(
         `WITH busy AS (
            SELECT hook_id, count(*) AS n FROM deliveries
            WHERE state = 'pending' AND lease_owner IS NOT NULL AND lease_until >= $1
@@ -87,15 +88,18 @@ export function postgresDeliveries(db: Db, queue: Db, channel: string): Omit<Del
          ranked AS (
            SELECT w.id, w.due_at, row_number() OVER (PARTITION BY w.hook_id ORDER BY w.due_at, w.id) + coalesce(b.n, 0) AS slot
            FROM window_rows w LEFT JOIN busy b ON b.hook_id = w.hook_id),
-         due AS (SELECT id FROM ranked WHERE slot <= $5 ORDER BY due_at, id LIMIT $4)
-         UPDATE deliveries d SET lease_owner = $2, lease_until = $3, attempts = d.attempts + 1
-         FROM due, hooks h WHERE d.id = due.id AND h.id = d.hook_id
-         RETURNING d.id, d.hook_id, d.event_id, d.guid, d.event, d.action, d.redelivery, row_to_json(h.*) AS hook`,
+         due AS (SELECT id FROM ranked WHERE slot <= $5 ORDER BY due_at, id LIMIT $4),
+         claimed AS (
+           UPDATE deliveries d SET lease_owner = $2, lease_until = $3, attempts = d.attempts + 1
+           FROM due, hooks h WHERE d.id = due.id AND h.id = d.hook_id
+           RETURNING d.id, d.hook_id, d.event_id, d.guid, d.event, d.action, d.redelivery, row_to_json(h.*) AS hook)
+         SELECT c.*, CASE WHEN c.id = min(c.id) OVER (PARTITION BY c.event_id) THEN e.payload END AS payload
+         FROM claimed c JOIN events e ON e.id = c.event_id`,
         [now, worker, leaseUntil, limit, perHook, [...answered.keys()]],
       );
       const claimed: ClaimedDelivery[] = rows.map((r) => ({
         id: r.id, guid: r.guid, event: r.event, action: r.action, redelivery: r.redelivery === true, eventId: r.event_id,
-        hook: toHook(r.hook),
+        hook: toHook(r.hook), ...(r.payload === null ? {} : { payload: r.payload }),
       }));
       return claimed.sort((a, b) => a.id - b.id);
     },
