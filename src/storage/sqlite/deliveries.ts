@@ -5,18 +5,16 @@
 // than the statements in it, so one commit per turn instead of one per event, claim and delivery is
 // most of the adapter's throughput. (Checkpoints run on their own thread: checkpointer.ts.)
 import type { Database, Statement } from 'better-sqlite3';
-import type {
-  ClaimedDelivery, DeliveryOutcome, DeliveryStore, FanOut, NewEvent,
+import {
+  fanOutReaches, type ClaimedDelivery, type DeliveryOutcome, type DeliveryStore, type FanOut, type NewEvent,
 } from '../delivery-store.js';
-import { fanOutReaches } from '../delivery-store.js';
 import { toDetail, toSummary, type DeliveryRow } from '../delivery-row.js';
 import type { HookCache } from './hook-cache.js';
 import { LeaseBook } from './lease-book.js';
 
 
 const SUMMARY_COLUMNS = `id, guid, event, action, repository_id, redelivery, url, status, status_code, duration, delivered_at`;
-
-
+/** A claim made without telling which of the worker's deliveries have been answered. */
 const NO_ANSWERS: ReadonlyMap<number, unknown> = new Map();
 
 /** One write waiting for the next group commit. */
