@@ -65,6 +65,36 @@ for (const engine of engines) {
       }
     });
 
+    test('lookups are answered from memory once found: a miss is looked up again, a found row is shared and frozen', async () => {
+      const f = await fixture();
+      try {
+        assert.equal(await f.store.findAccountByLogin('later'), null);
+        assert.equal(await f.store.findRepository('octo', 'later'), null);
+        const later = await f.store.insertAccount({ login: 'Later', type: 'Organization', email: null, name: null, siteAdmin: false, now: NOW });
+        const repo = await f.store.insertRepository({ ownerId: f.user.id, name: 'Later', private: true, description: null, now: NOW });
+        assert.equal((await f.store.findAccountByLogin('LATER'))?.id, later.id);
+        assert.equal((await f.store.findRepository('octo', 'later'))?.id, repo.id);
+
+        // Every key gives the same row, and the repository's owner is the account itself.
+        const byName = await f.store.findRepository('OCTO', 'HELLO');
+        assert.deepEqual(await f.store.findRepositoryById(f.repo.id), byName);
+        assert.deepEqual(byName?.owner, await f.store.findAccountById(f.user.id));
+        assert.deepEqual(await f.store.findAccountByLogin('octo'), await f.store.findAccountById(f.user.id));
+        // One caller cannot change what the next one reads.
+        const found = (await f.store.findAccountByLogin('octo'))!;
+        assert.throws(() => {
+          (found as { login: string }).login = 'changed';
+        }, TypeError);
+        assert.throws(() => {
+          (byName as { private: boolean }).private = true;
+        }, TypeError);
+        assert.equal((await f.store.findAccountByLogin('octo'))?.login, 'Octo');
+        assert.equal((await f.store.findRepository('octo', 'hello'))?.private, false);
+      } finally {
+        await f.close();
+      }
+    });
+
     test('a failing sibling check writes nothing; updates see siblings without the hook itself', async () => {
       const f = await fixture();
       try {

@@ -1,6 +1,7 @@
 // PostgreSQL adapter (pg): for scale-out, where any number of API processes and workers share one database.
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
+import { withAccountCache } from '../account-cache.js';
 import { readMigrations } from '../migrations.js';
 import type { Store } from '../store.js';
 import { postgresAccounts } from './accounts.js';
@@ -65,7 +66,7 @@ export async function openPostgresStore(url: string): Promise<Store> {
     close: async () => {
       await Promise.all([db.close(), queue.close()]);
     },
-    ...postgresAccounts(db),
+    ...withAccountCache(postgresAccounts(db)),
     ...postgresHooks(db),
     ...deliveries,
     listenForDue: (listener) => listen(connectionString, options, channel, listener),

@@ -5,6 +5,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BACKSTOP_AUTOCHECKPOINT_PAGES, Checkpointer } from './checkpointer.js';
+import { withAccountCache } from '../account-cache.js';
 import { readMigrations } from '../migrations.js';
 import type { Store } from '../store.js';
 import { sqliteAccounts } from './accounts.js';
@@ -55,7 +56,7 @@ export function openSqliteStore(url: string): Store {
       await checkpointer?.stop();
       db.close();
     },
-    ...sqliteAccounts(db),
+    ...withAccountCache(sqliteAccounts(db)),
     ...sqliteHooks(db, hookCache),
     ...sqliteDeliveries(db, hookCache),
   };
