@@ -3,7 +3,8 @@
 // bench/results/latest.json (and latest.md, the table as BENCHMARKS.md shows it).
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { BENCH_DIR, median, now, parseOptions, round } from './common.js';
+import { buildCheckout } from './build.js';
+import { BENCH_DIR, median, now, parseOptions, ROOT_DIR, round } from './common.js';
 import { dropBenchDatabase, SCRATCH } from './hookline.js';
 import { Receiver } from './receiver.js';
 import { describeMachine, markdownTable, textTable, type Row } from './report.js';
@@ -38,6 +39,14 @@ const receiver = new Receiver();
 await receiver.listen();
 const machine = await describeMachine(o);
 log(`${o.quick ? 'quick' : 'full'} run on ${machine.summary}`);
+
+// Hookline runs from its compiled build, as `npm start` runs it (bench/build.ts says why).
+if (['sqlite', 'postgres', 'latency', 'fanout', 'list', 'rss', 'api'].some(wants)) {
+  for (const checkout of [ROOT_DIR, ...(o.baselineSrc ? [o.baselineSrc] : [])]) {
+    log(`compiling ${checkout === ROOT_DIR ? 'this checkout' : checkout} into dist/`);
+    buildCheckout(checkout);
+  }
+}
 
 // 1–3. Throughput: rounds rotate the order of the systems, and each figure is the median over rounds.
 const plan = planFor(o);

@@ -7,8 +7,11 @@ import type { buildApp as BuildApp } from '../../src/app.js';
 import type { loadConfig as LoadConfig } from '../../src/config.js';
 import { announce, fail, serveRpc } from './rpc.js';
 
-/** BENCH_SRC_DIR runs another checkout's src/ (e.g. the code before an optimisation) under the same harness. */
-const SRC = process.env.BENCH_SRC_DIR ? pathToFileURL(`${process.env.BENCH_SRC_DIR.replace(/\/+$/, '')}/src/`) : new URL('../../src/', import.meta.url);
+/**
+ * The compiled build, as `npm start` runs it (bench/build.ts compiles it first). BENCH_SRC_DIR runs
+ * another checkout's build (e.g. the code before an optimisation) under the same harness.
+ */
+const SRC = process.env.BENCH_SRC_DIR ? pathToFileURL(`${process.env.BENCH_SRC_DIR.replace(/\/+$/, '')}/dist/`) : new URL('../../dist/', import.meta.url);
 
 async function main(): Promise<void> {
   const { buildApp } = (await import(new URL('app.js', SRC).href)) as { buildApp: typeof BuildApp };
