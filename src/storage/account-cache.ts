@@ -6,7 +6,9 @@
 // Sound only because no statement in either adapter updates or deletes an account or a repository: a
 // row once found stays true, for every process on the database. Misses are not kept, since another
 // request or process may insert the row next. A feature that renames, changes or deletes accounts or
-// repositories must drop this cache (or invalidate it on that write) in the same change.
+// repositories must drop this cache (or invalidate it on that write) in the same change, and on
+// PostgreSQL mind a rolling upgrade: processes still on the older code would keep serving what they
+// cached.
 import type { Account, Repository } from '../domain/model.js';
 import type { AccountStore } from './store.js';
 

@@ -70,15 +70,22 @@ for (const engine of engines) {
       try {
         assert.equal(await f.store.findAccountByLogin('later'), null);
         assert.equal(await f.store.findRepository('octo', 'later'), null);
+        // Ids are assigned in order, so the next rows will have these.
+        assert.equal(await f.store.findAccountById(f.user.id + 1), null);
+        assert.equal(await f.store.findRepositoryById(f.repo.id + 1), null);
         const later = await f.store.insertAccount({ login: 'Later', type: 'Organization', email: null, name: null, siteAdmin: false, now: NOW });
         const repo = await f.store.insertRepository({ ownerId: f.user.id, name: 'Later', private: true, description: null, now: NOW });
+        assert.equal(later.id, f.user.id + 1);
+        assert.equal(repo.id, f.repo.id + 1);
         assert.equal((await f.store.findAccountByLogin('LATER'))?.id, later.id);
         assert.equal((await f.store.findRepository('octo', 'later'))?.id, repo.id);
+        assert.equal((await f.store.findAccountById(later.id))?.login, 'Later');
+        assert.equal((await f.store.findRepositoryById(repo.id))?.name, 'Later');
 
         // Every key gives the same row, and the repository's owner is the account itself.
         const byName = await f.store.findRepository('OCTO', 'HELLO');
         assert.deepEqual(await f.store.findRepositoryById(f.repo.id), byName);
-        assert.deepEqual(byName?.owner, await f.store.findAccountById(f.user.id));
+        assert.equal(byName?.owner, await f.store.findAccountById(f.user.id)); // the one frozen account
         assert.deepEqual(await f.store.findAccountByLogin('octo'), await f.store.findAccountById(f.user.id));
         // One caller cannot change what the next one reads.
         const found = (await f.store.findAccountByLogin('octo'))!;
