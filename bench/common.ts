@@ -17,7 +17,7 @@ export interface BenchOptions {
   redisUrl: { host: string; port: number };
   /** Rounds of the throughput comparison (the median is reported). */
   rounds: number;
-  /** Another checkout whose src/ is measured beside this one (throughput, backlog), e.g. before a change. */
+  /** Another checkout, compiled and measured beside this one (throughput, backlog, latency, API), e.g. before a change. */
   baselineSrc: string | null;
 }
 

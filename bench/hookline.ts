@@ -47,7 +47,7 @@ export interface HooklineOptions {
   env?: Record<string, string>;
   /** Build the worker but start it only when asked (backlog and RSS measurements). */
   deferWorker?: boolean;
-  /** Run the src/ of this checkout instead of this one's. */
+  /** Run this checkout's compiled build (its dist/) instead of this one's. */
   srcDir?: string | null;
   /** Write a V8 CPU profile of the child into this directory. */
   cpuProfDir?: string | null;

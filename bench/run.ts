@@ -40,12 +40,11 @@ await receiver.listen();
 const machine = await describeMachine(o);
 log(`${o.quick ? 'quick' : 'full'} run on ${machine.summary}`);
 
-// Hookline runs from its compiled build, as `npm start` runs it (bench/build.ts says why).
-if (['sqlite', 'postgres', 'latency', 'fanout', 'list', 'rss', 'api'].some(wants)) {
-  for (const checkout of [ROOT_DIR, ...(o.baselineSrc ? [o.baselineSrc] : [])]) {
-    log(`compiling ${checkout === ROOT_DIR ? 'this checkout' : checkout} into dist/`);
-    buildCheckout(checkout);
-  }
+// Hookline runs from its compiled build, as `npm start` runs it, and the raw and BullMQ senders use
+// the same build's helpers (bench/build.ts says why).
+for (const checkout of [ROOT_DIR, ...(o.baselineSrc ? [o.baselineSrc] : [])]) {
+  log(`compiling ${checkout === ROOT_DIR ? 'this checkout' : checkout} into dist/`);
+  buildCheckout(checkout);
 }
 
 // 1–3. Throughput: rounds rotate the order of the systems, and each figure is the median over rounds.

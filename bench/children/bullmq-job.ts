@@ -1,8 +1,7 @@
 // The job handler both BullMQ baselines run: sign the body and POST it with undici, as a team would
 // write it by hand. The return value is kept with the completed job: the "delivery log" of such a system.
 import { Agent, request } from 'undici';
-import { Deadlines } from '../../src/delivery/deadlines.js';
-import { dialTarget } from '../../src/delivery/send.js';
+import { Deadlines, dialTarget, type Deadline } from './compiled.js';
 import { deliveryHeaders } from '../payload.js';
 
 /** One delivery job as the producer enqueues it. */
@@ -48,7 +47,7 @@ export async function deliverJob(job: { data: DeliveryJob }) {
   }
 }
 
-function leanRequest(url: string, body: Buffer, headers: Record<string, string>, signal: ReturnType<Deadlines['start']>) {
+function leanRequest(url: string, body: Buffer, headers: Record<string, string>, signal: Deadline) {
   let target = targets.get(url);
   if (!target) targets.set(url, (target = dialTarget(new URL(url))));
   return agent.request({ origin: target.origin, path: target.path, method: 'POST', body, headers, signal });

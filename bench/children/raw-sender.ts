@@ -5,8 +5,7 @@
 // bytes: with undici's request(url) and AbortSignal.timeout() per request it sent ~40 % fewer.
 import { randomUUID } from 'node:crypto';
 import { Agent } from 'undici';
-import { Deadlines } from '../../src/delivery/deadlines.js';
-import { dialTarget } from '../../src/delivery/send.js';
+import { Deadlines, dialTarget } from './compiled.js';
 import { deliveryHeaders, pushPayload, type BenchHook } from '../payload.js';
 import { announce, fail, serveRpc } from './rpc.js';
 
