@@ -35,8 +35,9 @@ export interface AccountStore {
   getSetting(key: string): Promise<string | null>;
 
   insertAccount(account: NewAccount): Promise<Account>;
-  findAccountByLogin(login: string): Promise<Account | null>;
-  findAccountById(id: number): Promise<Account | null>;
+  /** Found accounts and repositories may be shared between callers (storage/account-cache.ts): read-only. */
+  findAccountByLogin(login: string): Promise<Readonly<Account> | null>;
+  findAccountById(id: number): Promise<Readonly<Account> | null>;
 
   insertToken(token: { userId: number; tokenHash: string; scopes: string[]; note: string | null; now: string }): Promise<TokenRecord>;
   findTokenByHash(tokenHash: string): Promise<{ token: TokenRecord; user: Account } | null>;
@@ -45,8 +46,8 @@ export interface AccountStore {
   findOrgRole(orgId: number, userId: number): Promise<OrgRole | null>;
 
   insertRepository(repo: NewRepository): Promise<Repository>;
-  findRepository(ownerLogin: string, name: string): Promise<Repository | null>;
-  findRepositoryById(id: number): Promise<Repository | null>;
+  findRepository(ownerLogin: string, name: string): Promise<Readonly<Repository> | null>;
+  findRepositoryById(id: number): Promise<Readonly<Repository> | null>;
   setCollaborator(repoId: number, userId: number, permission: RepoPermission): Promise<void>;
   findCollaboratorPermission(repoId: number, userId: number): Promise<RepoPermission | null>;
 }
