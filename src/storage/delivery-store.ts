@@ -38,6 +38,9 @@ export function fanOutReaches(fanOut: FanOut, hook: HookRecord): boolean {
   return 'hookId' in fanOut.to ? hook.id === fanOut.to.hookId : subscribes(hook.events, fanOut.to.subscribedTo);
 }
 
+/** For a claim made without telling which of the worker's deliveries have been answered. */
+export const NO_ANSWERS: ReadonlyMap<number, unknown> = new Map();
+
 /** A claimed delivery, with everything needed to send it. */
 export interface ClaimedDelivery {
   id: number;

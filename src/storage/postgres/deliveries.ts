@@ -1,6 +1,6 @@
 // Events and the delivery queue on PostgreSQL: claims with FOR UPDATE SKIP LOCKED and a lease, so no
 // row is held by two live workers; completion conditional on the claim; NOTIFY on every new due row.
-import type { ClaimedDelivery, DeliveryStore } from '../delivery-store.js';
+import { NO_ANSWERS, type ClaimedDelivery, type DeliveryStore } from '../delivery-store.js';
 import { toDetail, toSummary, type DeliveryRow } from '../delivery-row.js';
 import { batchedCompletions } from './completions.js';
 import type { Db } from './db.js';
@@ -70,7 +70,7 @@ export function postgresDeliveries(db: Db, queue: Db, channel: string): Omit<Del
       });
     },
 
-    async claimDue(worker, now, leaseUntil, limit, perHook, answered = new Map<number, unknown>()) {
+    async claimDue(worker, now, leaseUntil, limit, perHook, answered = NO_ANSWERS) {
       // Candidates come from hooks below their in-flight cap, oldest first (a window a few times the
       // batch, locked with SKIP LOCKED so concurrent workers take different rows); then each hook gets
       // at most its remaining share. A hook's leases whose receiver has answered do not count. Each

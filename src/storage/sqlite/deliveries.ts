@@ -6,7 +6,7 @@
 // most of the adapter's throughput. (Checkpoints run on their own thread: checkpointer.ts.)
 import type { Database, Statement } from 'better-sqlite3';
 import {
-  fanOutReaches, type ClaimedDelivery, type DeliveryOutcome, type DeliveryStore, type FanOut, type NewEvent,
+  fanOutReaches, NO_ANSWERS, type ClaimedDelivery, type DeliveryOutcome, type DeliveryStore, type FanOut, type NewEvent,
 } from '../delivery-store.js';
 import { toDetail, toSummary, type DeliveryRow } from '../delivery-row.js';
 import type { HookCache } from './hook-cache.js';
@@ -14,8 +14,6 @@ import { LeaseBook } from './lease-book.js';
 
 
 const SUMMARY_COLUMNS = `id, guid, event, action, repository_id, redelivery, url, status, status_code, duration, delivered_at`;
-/** A claim made without telling which of the worker's deliveries have been answered. */
-const NO_ANSWERS: ReadonlyMap<number, unknown> = new Map();
 
 /** One write waiting for the next group commit. */
 interface Work {
