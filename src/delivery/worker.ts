@@ -1,10 +1,12 @@
 // The delivery worker: claim due rows with a lease → prepare → send → record, with a cap on requests in
 // flight so one slow receiver never stalls the others. Woken by new rows; a timer is only the backstop.
+// With room and nothing older waiting, it takes an accepted event's deliveries as they are stored
+// (`eager`, on engines that support it), so they go out in the turn their 202 does.
 import { randomUUID } from 'node:crypto';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Clock } from '../domain/clock.js';
 import { isoSeconds } from '../domain/model.js';
-import type { ClaimedDelivery, DeliveryOutcome } from '../storage/delivery-store.js';
+import type { ClaimedDelivery, DeliveryOutcome, EagerClaim } from '../storage/delivery-store.js';
 import type { Store } from '../storage/store.js';
 import { encodeBody, prepare, type HookSecrets } from './prepare.js';
 import type { Sender } from './send.js';
@@ -56,6 +58,17 @@ export class DeliveryWorker {
   private woken = false;
   private loop: Promise<void> | null = null;
   private lastClaimAt = 0;
+  /**
+   * The last claim took fewer rows than it asked for and no rows were queued since it was made
+   * (`queuedCount`): only then are deliveries leased at acceptance, which must not overtake older due
+   * rows. A claim can come up short with due rows left — those of hooks at their cap (which a lease at
+   * acceptance skips too), or rows beyond the few batches a claim reads past capped hooks — and such
+   * rows wait for the next claim, made when any slot frees, as they did before.
+   */
+  private drained = false;
+  private queuedCount = 0;
+  /** Offered with each accepted event: this worker takes its deliveries in the inserting transaction. */
+  readonly eager: EagerClaim;
   /** Claiming fewer rows than this at once is deferred briefly while deliveries are in flight. */
   private readonly batchMin: number;
   private readonly bodies = new BodyCache(BODY_CACHE_BYTES);
@@ -63,6 +76,21 @@ export class DeliveryWorker {
 
   constructor(private readonly opts: WorkerOptions) {
     this.batchMin = Math.max(1, Math.min(16, Math.floor(opts.concurrency / 4)));
+    this.eager = {
+      worker: this.id,
+      perHook: opts.perHook,
+      answered: this.answered,
+      terms: () => {
+        const room = this.running && this.drained ? this.freeSlots() : 0;
+        if (room <= 0) return null;
+        const now = this.opts.clock.now().getTime();
+        return { now, leaseUntil: now + this.opts.leaseMs, room };
+      },
+      adopt: (claimed) => {
+        // Stopped since the insert ran: stop() releases this worker's leases, or they expire.
+        if (this.running) this.dispatch(claimed);
+      },
+    };
   }
 
   start(): void {
@@ -71,7 +99,14 @@ export class DeliveryWorker {
     this.loop = this.run();
   }
 
-  /** Called when rows were inserted: claim now instead of at the next poll. */
+  /** Rows were queued that no worker has taken: claim now instead of at the next poll. */
+  queued(): void {
+    this.queuedCount++;
+    this.drained = false;
+    this.wake();
+  }
+
+  /** Something changed (a slot freed, rows queued): claim now instead of at the next poll. */
   wake(): void {
     this.woken = true;
     this.wakeUp?.();
@@ -100,12 +135,11 @@ export class DeliveryWorker {
   }
 
   private async run(): Promise<void> {
-    const { store, clock, concurrency, leaseMs } = this.opts;
+    const { store, clock, leaseMs } = this.opts;
     const pollMs = this.opts.pollMs ?? 1000;
     while (this.running) {
       this.woken = false;
-      const backlogged = this.recording.size > concurrency * RECORDING_BACKLOG;
-      const free = backlogged ? 0 : concurrency - this.inFlight.size;
+      const free = this.freeSlots();
       // A claim is a write transaction that walks past the rows in flight, so claiming one row per freed
       // slot costs O(concurrency) per delivery. While nearly every slot is busy, let a few more free up
       // first, for at most COALESCE_MS (real time), so a worker full of slow receivers still progresses.
@@ -121,9 +155,12 @@ export class DeliveryWorker {
         try {
           this.lastClaimAt = performance.now();
           const now = clock.now().getTime();
+          const queuedBefore = this.queuedCount;
           claimed = await store.claimDue(this.id, now, now + leaseMs, free, this.opts.perHook, this.answered);
+          this.drained = claimed.length < free && this.queuedCount === queuedBefore;
           if (claimed.length > 0) this.dispatch(claimed);
         } catch (err) {
+          this.drained = false;
           this.opts.logger?.error({ err }, 'claiming deliveries failed; will retry');
         }
       }
@@ -138,6 +175,12 @@ export class DeliveryWorker {
       // again at once — that spun a core for the whole timeout behind one hanging receiver.
       await this.sleep(next === 0 ? pollMs : next);
     }
+  }
+
+  /** Slots a claim may fill now: none while too many outcomes wait to be recorded. */
+  private freeSlots(): number {
+    const { concurrency } = this.opts;
+    return this.recording.size > concurrency * RECORDING_BACKLOG ? 0 : concurrency - this.inFlight.size;
   }
 
   private dispatch(claimed: ClaimedDelivery[]): void {

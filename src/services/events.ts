@@ -1,11 +1,12 @@
 // Events in: ingestion (POST /hookline/events), pings and test pushes. Each accepted event is stored
-// with one pending delivery per subscribed hook in a single transaction, then the worker is woken.
+// with one pending delivery per subscribed hook in a single transaction, then the worker is woken
+// (unless this process's worker took them all as they were stored).
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '../domain/clock.js';
 import { NotFound, PayloadTooLarge, ValidationFailed, type FieldError } from '../domain/errors.js';
 import { offers, ORGANIZATION_EVENTS, subscribes } from '../domain/events.js';
 import { isoSeconds, type Account, type HookOwner, type HookRecord, type Repository } from '../domain/model.js';
-import type { FanOut } from '../storage/delivery-store.js';
+import type { EagerClaim, FanOut } from '../storage/delivery-store.js';
 import type { Store } from '../storage/store.js';
 import { INGEST_SCOPES, type AccessService, type HookScope, type Principal } from './access.js';
 import { bodySchema } from './request-schema.js';
@@ -16,9 +17,12 @@ import { randomZen } from './zen.js';
 /** GitHub does not deliver payloads over 25 MB. */
 export const MAX_PAYLOAD_BYTES = 25 * 1024 * 1024;
 
-/** Tells the delivery side that new rows are due (in-process wake-up, or NOTIFY across processes). */
+/** The delivery side, as the services see it. */
 export interface DeliverySignal {
+  /** New rows are due that no worker has taken (in-process wake-up; NOTIFY reaches other processes). */
   notify(): void;
+  /** This process's worker, offering to take accepted deliveries as they are stored; null if none runs here. */
+  eagerClaim(): EagerClaim | null;
 }
 
 const ingestBody = bodySchema<{
@@ -126,12 +130,14 @@ export class EventService {
     if (Buffer.byteLength(text, 'utf8') > MAX_PAYLOAD_BYTES) throw new PayloadTooLarge('Payloads are capped at 25 MB');
     const guid = randomUUID();
     const now = this.clock.now();
-    const { deliveries } = await this.store.acceptEvent(
+    const { deliveries, leased } = await this.store.acceptEvent(
       { guid, event, action, repositoryId: repo?.id ?? null, organizationId: org?.id ?? null, payload: text, now: isoSeconds(now) },
       fanOut,
       now.getTime(),
+      this.signal.eagerClaim() ?? undefined,
     );
-    if (deliveries > 0) this.signal.notify();
+    // Deliveries leased at acceptance are already with the worker; the rest wait for a claim.
+    if (deliveries > leased) this.signal.notify();
     return { guid, deliveries };
   }
 

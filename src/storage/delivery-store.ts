@@ -57,6 +57,27 @@ export interface ClaimedDelivery {
   payload?: string;
 }
 
+/**
+ * A worker of this process offering to take an accepted event's deliveries at once. An engine that
+ * supports it leases them in the transaction that inserts them and hands them over right after the
+ * commit, before the acceptance is answered: no claim of their own, and no event-loop turn between the
+ * 202 and the send. Engines that do not (PostgreSQL) ignore it and the worker claims the rows as usual.
+ */
+export interface EagerClaim {
+  readonly worker: string;
+  /** As in claimDue: the hook cap, and the worker's answered deliveries that no longer count toward it. */
+  readonly perHook: number;
+  readonly answered: ReadonlyMap<number, unknown>;
+  /**
+   * Read when the insert runs (in a group commit, later than the call): how many deliveries the worker
+   * takes now and its lease terms, or null while it takes none at acceptance (stopped, full, or with
+   * older due rows still to claim, which must not be overtaken).
+   */
+  terms(): { now: number; leaseUntil: number; room: number } | null;
+  /** The leased deliveries, once committed; called before the acceptance resolves. */
+  adopt(claimed: ClaimedDelivery[]): void;
+}
+
 /** The outcome of one attempt, recorded with the request exactly as it was sent. */
 export interface DeliveryOutcome {
   url: string;
@@ -104,8 +125,12 @@ export interface DeliveryQuery {
 }
 
 export interface DeliveryStore {
-  /** Stores the event and one pending delivery per selected hook in one transaction. */
-  acceptEvent(event: NewEvent, fanOut: FanOut, dueAt: number): Promise<{ eventId: number; deliveries: number }>;
+  /**
+   * Stores the event and one pending delivery per selected hook in one transaction. With `eager`, an
+   * engine may lease some of them to that worker in the same transaction (`leased` of `deliveries`),
+   * handing them over through `eager.adopt`; the rest wait for a claim.
+   */
+  acceptEvent(event: NewEvent, fanOut: FanOut, dueAt: number, eager?: EagerClaim): Promise<{ eventId: number; deliveries: number; leased: number }>;
   /** The latest push accepted for a repository, if any. */
   findLatestPush(repositoryId: number): Promise<{ payload: string; action: string | null } | null>;
   /** Queues a new attempt of a stored delivery (same event, same GUID), flagged as a redelivery. */

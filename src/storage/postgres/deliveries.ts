@@ -46,7 +46,9 @@ export function postgresDeliveries(db: Db, queue: Db, channel: string): Omit<Del
           'hookId' in fanOut.to ? fanOut.to.hookId : null, 'subscribedTo' in fanOut.to ? fanOut.to.subscribedTo : null,
         ],
       );
-      return { eventId: rows[0].id, deliveries: rows[0].queued };
+      // Deliveries are never leased at acceptance here (`eager` is ignored): the per-hook cap counts the
+      // leases of every process, which one insert could not do without serializing ingests per hook.
+      return { eventId: rows[0].id, deliveries: rows[0].queued, leased: 0 };
     },
 
     async findLatestPush(repositoryId) {

@@ -6,7 +6,8 @@
 // most of the adapter's throughput. (Checkpoints run on their own thread: checkpointer.ts.)
 import type { Database, Statement } from 'better-sqlite3';
 import {
-  fanOutReaches, NO_ANSWERS, type ClaimedDelivery, type DeliveryOutcome, type DeliveryStore, type FanOut, type NewEvent,
+  fanOutReaches, NO_ANSWERS, type ClaimedDelivery, type DeliveryOutcome, type DeliveryStore, type EagerClaim, type FanOut,
+  type NewEvent,
 } from '../delivery-store.js';
 import { toDetail, toSummary, type DeliveryRow } from '../delivery-row.js';
 import type { HookCache } from './hook-cache.js';
@@ -22,11 +23,63 @@ interface Work {
   reject(err: unknown): void;
 }
 
+/**
+ * Rows leased to each worker by the group being committed. They reach the worker only after the
+ * commit, so a worker's room, read during the group, leaves them out; and a claim, whose limit was
+ * the worker's room when it was queued, leaves out what was leased at acceptance since.
+ */
+class GroupLeases {
+  private readonly byWorker = new Map<string, { claimed: number; atAcceptance: number }>();
+  /** Leased at acceptance and waiting for the commit, to be handed over after it. */
+  private adoptions: Array<{ eager: EagerClaim; claimed: ClaimedDelivery[] }> = [];
+
+  of(worker: string): { claimed: number; atAcceptance: number } {
+    let counts = this.byWorker.get(worker);
+    if (!counts) this.byWorker.set(worker, (counts = { claimed: 0, atAcceptance: 0 }));
+    return counts;
+  }
+
+  leasedAtAcceptance(eager: EagerClaim, claimed: ClaimedDelivery[]): void {
+    this.of(eager.worker).atAcceptance += claimed.length;
+    this.adoptions.push({ eager, claimed });
+  }
+
+  /** After a commit: the workers get their deliveries (before any caller is answered). */
+  handOver(): void {
+    const adoptions = this.adoptions;
+    this.adoptions = [];
+    for (const { eager, claimed } of adoptions) {
+      try {
+        eager.adopt(claimed);
+      } catch (err) {
+        // Committed and leased: if the worker cannot take them now, they are claimed again once the
+        // lease expires. The writes that were committed must still be answered, so this does not throw.
+        process.emitWarning(`deliveries leased at acceptance were not taken (retried after the lease): ${String(err)}`);
+      }
+    }
+  }
+
+  /** After a rollback: nothing was leased. */
+  forgetAdoptions(): void {
+    this.adoptions = [];
+  }
+
+  /** A new group starts: whatever earlier groups leased is in the workers' own counts by now. */
+  reset(): void {
+    this.byWorker.clear();
+    this.adoptions = [];
+  }
+}
+
 export function sqliteDeliveries(db: Database, hooks: HookCache): DeliveryStore {
   const insertEvent = db.prepare(`INSERT INTO events (guid, event, action, repository_id, organization_id, payload, created_at)
                                   VALUES (?, ?, ?, ?, ?, ?, ?)`);
   const insertDelivery = db.prepare(`INSERT INTO deliveries (hook_id, event_id, guid, event, action, repository_id,
                                        redelivery, due_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+  // A delivery leased as it is inserted: the row is written once, not inserted and then leased.
+  const insertLeased = db.prepare(`INSERT INTO deliveries (hook_id, event_id, guid, event, action, repository_id,
+                                     redelivery, due_at, created_at, lease_owner, lease_until, attempts)
+                                   VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, 1)`);
   // Oldest due rows first, skipping hooks already at their in-flight cap. Rows are read one at a time
   // until the batch is full (each hook getting at most its remaining share): reading a fixed window
   // four times the batch cost more than everything else in a claim.
@@ -36,6 +89,7 @@ export function sqliteDeliveries(db: Database, hooks: HookCache): DeliveryStore 
       ORDER BY due_at, id`);
   const lease = db.prepare('UPDATE deliveries SET lease_owner = ?, lease_until = ?, attempts = attempts + 1 WHERE id = ?');
   const leases = new LeaseBook();
+  const groupLeases = new GroupLeases();
   // No RETURNING: the hook is known from the lease book, and `changes` says whether the lease held.
   const complete = db.prepare(`UPDATE deliveries SET state = 'done', url = @url, status = @status,
       status_code = @statusCode, duration = @duration, delivered_at = @deliveredAt, request_headers = @requestHeaders,
@@ -61,21 +115,47 @@ export function sqliteDeliveries(db: Database, hooks: HookCache): DeliveryStore 
   /** Listing statements by their WHERE/ORDER shape (a handful of variants). */
   const listings = new Map<string, Statement>();
 
-  function acceptEventWork(e: NewEvent, fanOut: FanOut, dueAt: number) {
+  function acceptEventWork(e: NewEvent, fanOut: FanOut, dueAt: number, eager: EagerClaim | undefined) {
     const eventId = Number(insertEvent.run(e.guid, e.event, e.action, e.repositoryId, e.organizationId, e.payload, e.now).lastInsertRowid);
+    const terms = eager?.terms() ?? null;
+    let room = 0;
+    if (eager && terms) {
+      const inGroup = groupLeases.of(eager.worker);
+      room = terms.room - inGroup.claimed - inGroup.atAcceptance;
+    }
+    let inFlight: Map<number, number> | null = null;
+    const claimed: ClaimedDelivery[] = [];
     let deliveries = 0;
     for (const owner of fanOut.owners) {
       for (const hook of hooks.activeHooksOf(owner)) {
         if (!fanOutReaches(fanOut, hook)) continue;
-        insertDelivery.run(hook.id, eventId, e.guid, e.event, e.action, e.repositoryId, 0, dueAt, e.now);
         deliveries++;
+        if (eager && terms && room > 0) {
+          inFlight ??= leases.inFlightByHook(terms.now, eager.worker, eager.answered);
+          const n = inFlight.get(hook.id) ?? 0;
+          if (n < eager.perHook) {
+            const id = Number(insertLeased.run(hook.id, eventId, e.guid, e.event, e.action, e.repositoryId, dueAt, e.now,
+              eager.worker, terms.leaseUntil).lastInsertRowid);
+            leases.add(id, hook.id, eager.worker, terms.leaseUntil);
+            inFlight.set(hook.id, n + 1);
+            room--;
+            claimed.push({ id, guid: e.guid, event: e.event, action: e.action, redelivery: false, eventId, hook, payload: e.payload });
+            continue;
+          }
+        }
+        insertDelivery.run(hook.id, eventId, e.guid, e.event, e.action, e.repositoryId, 0, dueAt, e.now);
       }
     }
     if (fanOut.rememberAsLatestPush && e.repositoryId !== null) rememberPush.run(e.repositoryId, eventId);
-    return { eventId, deliveries };
+    if (eager && claimed.length > 0) groupLeases.leasedAtAcceptance(eager, claimed);
+    return { eventId, deliveries, leased: claimed.length };
   }
 
   function claimDueWork(worker: string, now: number, leaseUntil: number, limit: number, perHook: number, answered: ReadonlyMap<number, unknown>) {
+    const inGroup = groupLeases.of(worker);
+    // Leased at acceptance in this group: after this claim was queued, so not in the limit it was given.
+    limit -= inGroup.atAcceptance;
+    if (limit <= 0) return [];
     const inFlight = leases.inFlightByHook(now, worker, answered);
     const capped = [...inFlight].filter(([, n]) => n >= perHook).map(([hookId]) => hookId);
     const rows: DeliveryRow[] = [];
@@ -95,6 +175,7 @@ export function sqliteDeliveries(db: Database, hooks: HookCache): DeliveryStore 
       lease.run(worker, leaseUntil, r.id);
       leases.add(r.id, r.hook_id, worker, leaseUntil);
     }
+    inGroup.claimed += rows.length;
     const claimed: ClaimedDelivery[] = [];
     for (const r of rows) {
       const hook = hooks.hook(r.hook_id);
@@ -140,6 +221,7 @@ export function sqliteDeliveries(db: Database, hooks: HookCache): DeliveryStore 
   const flushGroup = function flushGroup() {
     const items = group;
     group = [];
+    groupLeases.reset();
     // The lease book changes with the claims and outcomes in the group: it rolls back with them.
     const leasesBefore = leases.snapshot();
     let results: unknown[];
@@ -150,18 +232,23 @@ export function sqliteDeliveries(db: Database, hooks: HookCache): DeliveryStore 
       // the one that fails is answered with its error.
       leases.restore(leasesBefore);
       lastResponses.clear();
+      groupLeases.forgetAdoptions();
       for (const w of items) {
         const before = leases.snapshot();
         try {
-          w.resolve(runAlone.immediate(w));
+          const result = runAlone.immediate(w);
+          groupLeases.handOver();
+          w.resolve(result);
         } catch (err) {
           leases.restore(before);
           lastResponses.clear();
+          groupLeases.forgetAdoptions();
           w.reject(err);
         }
       }
       return;
     }
+    groupLeases.handOver();
     items.forEach((w, i) => w.resolve(results[i]));
   };
   /**
@@ -176,8 +263,8 @@ export function sqliteDeliveries(db: Database, hooks: HookCache): DeliveryStore 
   }
 
   return {
-    acceptEvent(event: NewEvent, fanOut: FanOut, dueAt: number) {
-      return grouped(() => acceptEventWork(event, fanOut, dueAt));
+    acceptEvent(event: NewEvent, fanOut: FanOut, dueAt: number, eager?: EagerClaim) {
+      return grouped(() => acceptEventWork(event, fanOut, dueAt, eager));
     },
 
     async findLatestPush(repositoryId) {
