@@ -73,16 +73,26 @@ function mainThreadCpuS(): number {
  * say how busy the machine was in between, and so whether a run was bound by the machine or by one
  * thread of the system under test.
  */
-export function machineCpu(): { busyS: number; totalS: number } {
+export function machineCpu(): { busyS: number; totalS: number; stealS: number } {
   try {
     const fields = /^cpu\s+(.*)$/m.exec(readFileSync('/proc/stat', 'utf8'))![1].trim().split(/\s+/).map(Number);
     // user nice system idle iowait irq softirq steal (guest time is already inside user)
     const [user, nice, system, idle, iowait, irq, softirq, steal] = fields;
     const busy = user + nice + system + irq + softirq + steal;
-    return { busyS: busy / 100, totalS: (busy + idle + iowait) / 100 };
+    return { busyS: busy / 100, totalS: (busy + idle + iowait) / 100, stealS: steal / 100 };
   } catch {
-    return { busyS: NaN, totalS: NaN };
+    return { busyS: NaN, totalS: NaN, stealS: NaN };
   }
+}
+
+/**
+ * The share of the machine's core time the hypervisor gave to other guests ("steal") since `from`:
+ * on a shared VM host it is how much of a run the host took away, which moves latency tails and
+ * rates from one run to the next far more than any change measured here.
+ */
+export function stealShareSince(from: ReturnType<typeof machineCpu>): number {
+  const m = machineCpu();
+  return (m.stealS - from.stealS) / (m.totalS - from.totalS);
 }
 
 /** The load generator's own CPU (this process: receiver and ingest client), in seconds. */

@@ -78,6 +78,7 @@ function describeRound(r: ThroughputResult): string {
   if (x.event_loop_busy !== undefined) parts.push(`event loop busy ${round(x.event_loop_busy * 100, 0)} %`);
   if (x.harness_cpu_ms_per_delivery !== undefined) parts.push(`receiver+client ${round(x.harness_cpu_ms_per_delivery, 3)} ms`);
   if (x.machine_busy !== undefined) parts.push(`machine busy ${round(x.machine_busy * 100, 0)} %`);
+  if (x.host_steal !== undefined) parts.push(`host steal ${round(x.host_steal * 100, 1)} %`);
   return `${round(r.perS, 0)} deliveries/s (${parts.join(', ')})`;
 }
 const best = (system: string) => {
@@ -91,16 +92,20 @@ const tp = {
 
 // 4. Latency at 1 000 events/s.
 const lat: { sqlite: LatencyResult | null; postgres: LatencyResult | null; baseline: LatencyResult | null } = { sqlite: null, postgres: null, baseline: null };
+const logLatency = (r: LatencyResult | null) => {
+  if (r) log(`  p50 ${round(r.p50)} · p95 ${round(r.p95)} · p99 ${round(r.p99)} ms; host steal ${round(r.hostSteal * 100, 1)} %`);
+  return r;
+};
 if (wants('latency')) {
   log('latency at 1 000 events/s (SQLite)');
-  lat.sqlite = await attempt('latency sqlite', () => latency(o, receiver, 'sqlite'));
+  lat.sqlite = logLatency(await attempt('latency sqlite', () => latency(o, receiver, 'sqlite')));
   if (o.baselineSrc) {
     log(`latency at 1 000 events/s (SQLite, baseline checkout ${o.baselineSrc})`);
-    lat.baseline = await attempt('latency baseline', () => latency(o, receiver, 'sqlite', o.baselineSrc));
+    lat.baseline = logLatency(await attempt('latency baseline', () => latency(o, receiver, 'sqlite', o.baselineSrc)));
   }
   if ((!o.quick || o.only.has('latency')) && (!systems.includes('postgres') || tp.postgres)) {
     log('latency at 1 000 events/s (PostgreSQL)');
-    lat.postgres = await attempt('latency postgres', () => latency(o, receiver, 'postgres'));
+    lat.postgres = logLatency(await attempt('latency postgres', () => latency(o, receiver, 'postgres')));
   }
 }
 
@@ -193,12 +198,17 @@ const results = {
     from_send: lat.sqlite ? { p50: round(lat.sqlite.fromSend.p50), p95: round(lat.sqlite.fromSend.p95), p99: round(lat.sqlite.fromSend.p99) } : null,
     ingest_round_trip: lat.sqlite ? { p50: round(lat.sqlite.ingest.p50), p99: round(lat.sqlite.ingest.p99) } : null,
     delivered_before_202_read: lat.sqlite?.beforeAccepted ?? null,
-    baseline: lat.baseline ? { src: o.baselineSrc, p50: round(lat.baseline.p50), p95: round(lat.baseline.p95), p99: round(lat.baseline.p99), max: round(lat.baseline.max) } : null,
+    host_steal: lat.sqlite ? round(lat.sqlite.hostSteal, 3) : null,
+    baseline: lat.baseline ? {
+      src: o.baselineSrc, p50: round(lat.baseline.p50), p95: round(lat.baseline.p95), p99: round(lat.baseline.p99), max: round(lat.baseline.max),
+      host_steal: round(lat.baseline.hostSteal, 3),
+    } : null,
     // From the send too: a 202 that comes late (ingest queued for connections) hides the wait from the 202.
     postgres: lat.postgres ? {
       p50: round(lat.postgres.p50), p95: round(lat.postgres.p95), p99: round(lat.postgres.p99), rate_per_s: round(lat.postgres.rate, 0),
       from_send: { p50: round(lat.postgres.fromSend.p50), p95: round(lat.postgres.fromSend.p95), p99: round(lat.postgres.fromSend.p99) },
       ingest_round_trip: { p50: round(lat.postgres.ingest.p50), p99: round(lat.postgres.ingest.p99) },
+      host_steal: round(lat.postgres.hostSteal, 3),
     } : null,
   },
   scale: {
@@ -261,6 +271,7 @@ const rows: Row[] = [
   { figure: 'latency p95 @1k ev/s', value: results.latency_ms.p95, unit: 'ms' },
   { figure: 'latency p99 @1k ev/s', value: results.latency_ms.p99, unit: 'ms', target: '≤ 20 ms', met: target('latency p99', results.latency_ms.p99, '<= 20 ms', (v) => v <= 20) },
   { figure: 'latency p99 @1k ev/s, from the send', value: results.latency_ms.from_send?.p99 ?? null, unit: 'ms', baseline: `ingest round trip p99 ${results.latency_ms.ingest_round_trip?.p99 ?? 'n/a'} ms` },
+  { figure: 'host steal while latency was measured', value: lat.sqlite ? round(lat.sqlite.hostSteal * 100, 1) : null, unit: '%', baseline: lat.baseline ? `baseline checkout ${round(lat.baseline.hostSteal * 100, 1)} %` : undefined },
   { figure: 'latency p99 @1k ev/s (PostgreSQL)', value: results.latency_ms.postgres?.p99 ?? null, unit: 'ms' },
   { figure: 'latency p99 @1k ev/s, from the send (PostgreSQL)', value: results.latency_ms.postgres?.from_send.p99 ?? null, unit: 'ms', baseline: `ingest round trip p99 ${results.latency_ms.postgres?.ingest_round_trip.p99 ?? 'n/a'} ms` },
   { figure: 'fan-out 1 event → 1 000 hooks, last delivery', value: results.scale.fanout_last_delivery_ms, unit: 'ms' },

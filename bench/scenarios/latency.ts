@@ -1,6 +1,6 @@
 // Latency at a fixed rate: events posted open-loop at 1 000/s (one hook each), measured from the 202
 // reaching the client (accepted) and from the request being sent, to the receiver getting the POST.
-import { now, percentile, sleep, type BenchOptions } from '../common.js';
+import { machineCpu, now, percentile, sleep, stealShareSince, type BenchOptions } from '../common.js';
 import { ADMIN_TOKEN, freshDatabase, Hookline, type Engine } from '../hookline.js';
 import { pushPayload } from '../payload.js';
 import type { Receiver } from '../receiver.js';
@@ -18,6 +18,8 @@ export interface LatencyResult {
   ingest: { p50: number; p99: number };
   /** Deliveries that arrived before the client had read the 202 (counted as 0 ms). */
   beforeAccepted: number;
+  /** Share of the machine's core time the host gave to other guests while this was measured. */
+  hostSteal: number;
 }
 
 export async function latency(o: BenchOptions, receiver: Receiver, engine: Engine, srcDir: string | null = null): Promise<LatencyResult> {
@@ -63,8 +65,10 @@ export async function latency(o: BenchOptions, receiver: Receiver, engine: Engin
 
     receiver.reset();
     receiver.stampGuids = true;
+    const machine = machineCpu();
     const results = await openLoop(0, total);
     await receiver.waitFor(total, 60_000);
+    const hostSteal = stealShareSince(machine);
     const fromAccepted: number[] = [];
     const fromSend: number[] = [];
     const ingest: number[] = [];
@@ -85,6 +89,7 @@ export async function latency(o: BenchOptions, receiver: Receiver, engine: Engin
       fromSend: { p50: percentile(fromSend, 50), p95: percentile(fromSend, 95), p99: percentile(fromSend, 99) },
       ingest: { p50: percentile(ingest, 50), p99: percentile(ingest, 99) },
       beforeAccepted,
+      hostSteal,
     };
   } finally {
     receiver.stampGuids = false;

@@ -4,7 +4,7 @@ import { loadBullmq } from '../bullmq.js';
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { Pool } from 'undici';
-import { machineCpu, now, ownCpuS, spawnChild, type BenchOptions, type Child } from '../common.js';
+import { machineCpu, now, ownCpuS, spawnChild, stealShareSince, type BenchOptions, type Child } from '../common.js';
 import { ADMIN_TOKEN, freshDatabase, Hookline, pooled, type Engine } from '../hookline.js';
 import { hookSecret, pushPayload, type BenchHook } from '../payload.js';
 import type { Receiver } from '../receiver.js';
@@ -50,6 +50,7 @@ function harnessMeter(): (deliveries: number) => Record<string, number> {
     return {
       harness_cpu_ms_per_delivery: ((ownCpuS() - own) * 1000) / deliveries,
       machine_busy: (m.busyS - machine.busyS) / (m.totalS - machine.totalS),
+      host_steal: stealShareSince(machine),
     };
   };
 }
