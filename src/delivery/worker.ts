@@ -59,14 +59,17 @@ export class DeliveryWorker {
   private loop: Promise<void> | null = null;
   private lastClaimAt = 0;
   /**
-   * The last claim took fewer rows than it asked for and no rows were queued since it was made
-   * (`queuedCount`): only then are deliveries leased at acceptance, which must not overtake older due
-   * rows. A claim can come up short with due rows left — those of hooks at their cap (which a lease at
-   * acceptance skips too), or rows beyond the few batches a claim reads past capped hooks — and such
-   * rows wait for the next claim, made when any slot frees, as they did before.
+   * The last claim took fewer rows than it was allowed and no rows were queued since it was made
+   * (`queuedCount`): only then are deliveries leased at acceptance, so that they do not overtake due
+   * rows the worker knows of. A claim is allowed its room less what was leased at acceptance in its
+   * group (`adoptedCount` tells). Slack, as for any claim: due rows of hooks at their cap (skipped by
+   * leases at acceptance too), rows beyond the few batches a claim reads past capped hooks, and rows
+   * no one signals (leases that expired, rows released by a stopping worker or queued by another
+   * process on the file) may be overtaken until the next claim, made when a slot frees.
    */
   private drained = false;
   private queuedCount = 0;
+  private adoptedCount = 0;
   /** Offered with each accepted event: this worker takes its deliveries in the inserting transaction. */
   readonly eager: EagerClaim;
   /** Claiming fewer rows than this at once is deferred briefly while deliveries are in flight. */
@@ -86,9 +89,10 @@ export class DeliveryWorker {
         const now = this.opts.clock.now().getTime();
         return { now, leaseUntil: now + this.opts.leaseMs, room };
       },
+      // Called in the same synchronous run as terms(), so the worker is still running.
       adopt: (claimed) => {
-        // Stopped since the insert ran: stop() releases this worker's leases, or they expire.
-        if (this.running) this.dispatch(claimed);
+        this.adoptedCount += claimed.length;
+        this.dispatch(claimed);
       },
     };
   }
@@ -156,11 +160,14 @@ export class DeliveryWorker {
           this.lastClaimAt = performance.now();
           const now = clock.now().getTime();
           const queuedBefore = this.queuedCount;
+          const adoptedBefore = this.adoptedCount;
           claimed = await store.claimDue(this.id, now, now + leaseMs, free, this.opts.perHook, this.answered);
-          this.drained = claimed.length < free && this.queuedCount === queuedBefore;
+          // Short of what it was allowed: `free` less what acceptances in its group leased (the store
+          // lowers its limit by those; counting the ones after it too errs towards "not drained").
+          const allowed = free - (this.adoptedCount - adoptedBefore);
+          this.drained = claimed.length < allowed && this.queuedCount === queuedBefore;
           if (claimed.length > 0) this.dispatch(claimed);
         } catch (err) {
-          this.drained = false;
           this.opts.logger?.error({ err }, 'claiming deliveries failed; will retry');
         }
       }

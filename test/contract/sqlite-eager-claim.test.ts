@@ -3,15 +3,19 @@
 // cap, and never to be claimed by anyone else; within one group commit, claims and these leases share
 // the worker's room; a group that rolls back hands nothing over.
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { test } from 'node:test';
+import Database from 'better-sqlite3';
 import { openStore } from '../../src/storage/open.js';
 import { NO_ANSWERS, type ClaimedDelivery, type EagerClaim } from '../../src/storage/delivery-store.js';
 import type { Store } from '../../src/storage/store.js';
 
 const NOW = '2026-01-01T00:00:00Z';
 
-async function fixture() {
-  const store = await openStore('sqlite::memory:');
+async function fixture(url = 'sqlite::memory:') {
+  const store = await openStore(url);
   const user = await store.insertAccount({ login: 'octo', type: 'User', email: null, name: null, siteAdmin: false, now: NOW });
   const repo = await store.insertRepository({ ownerId: user.id, name: 'hello', private: false, description: null, now: NOW });
   const owner = { type: 'repository' as const, id: repo.id };
@@ -110,10 +114,39 @@ test('a group commit that rolls back hands nothing over, and each write then han
     await assert.rejects(failing, /NOT NULL/);
     assert.equal((await good).leased, 2);
     assert.deepEqual(adopted.map((c) => c.map((d) => d.guid)), [['good', 'good']], 'once, and only what was committed');
-    // The failed write's phantom leases are gone with it: the cap of 2 per hook still has room for one more each.
+    // The rolled-back first run of 'good' left no leases behind: the cap of 2 per hook has room for one more each.
     const next = await store.acceptEvent(event('next'), toBoth, 0, offer(10, 2).eager);
     assert.equal(next.leased, 2);
   }));
+
+test('a write that fails after leasing leaves no lease and no count behind for the writes after it', async () => {
+  // A file, so a second connection can add a trigger that fails the insert of one delivery.
+  const dir = mkdtempSync(join(tmpdir(), 'hookline-eager-'));
+  const path = join(dir, 'hookline.db');
+  const f = await fixture(`sqlite:${path}`);
+  try {
+    const { store, hookIds, event, toBoth } = f;
+    const other = new Database(path);
+    other.exec(`CREATE TRIGGER boom BEFORE INSERT ON deliveries WHEN NEW.guid = 'boom' AND NEW.hook_id = ${hookIds[1]}
+                BEGIN SELECT RAISE(ABORT, 'boom'); END`);
+    other.close();
+    // Room for 3 in each write's terms; one group: 'good' leases 2, 'boom' leases 1 and then fails,
+    // 'after' gets what is left of the 3 once 'boom' is undone: 1.
+    const { eager, adopted } = offer(3, 10);
+    const good = store.acceptEvent(event('good'), toBoth, 0, eager);
+    const boom = store.acceptEvent(event('boom'), toBoth, 0, eager);
+    const after = store.acceptEvent(event('after'), toBoth, 0, eager);
+    await assert.rejects(boom, /boom/);
+    assert.equal((await good).leased, 2);
+    assert.equal((await after).leased, 1, "'boom' no longer counts against the room");
+    assert.deepEqual(adopted.map((c) => c.map((d) => d.guid)), [['good', 'good'], ['after']]);
+    // Hook A: 'good' and 'after' in flight, not 'boom': a cap of 3 leaves room for one more.
+    assert.equal((await store.acceptEvent(event('next'), toBoth, 0, offer(10, 3).eager)).leased, 2);
+  } finally {
+    await f.store.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
 
 test('without an offer, or when the offer has no terms, every delivery waits for a claim', () =>
   withStore(async ({ store, event, toBoth }) => {

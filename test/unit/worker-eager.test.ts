@@ -11,7 +11,7 @@ import type { Store } from '../../src/storage/store.js';
 
 const NOW = '2026-01-01T00:00:00Z';
 
-async function setUp() {
+async function setUp(concurrency = 4) {
   const store = await openStore('sqlite::memory:');
   const user = await store.insertAccount({ login: 'octo', type: 'User', email: null, name: null, siteAdmin: false, now: NOW });
   const repo = await store.insertRepository({ ownerId: user.id, name: 'hello', private: false, description: null, now: NOW });
@@ -32,7 +32,7 @@ async function setUp() {
   };
   // No polling to speak of: the worker claims only when woken.
   const worker = new DeliveryWorker({
-    store: counted, sender, clock: { now: () => new Date() }, concurrency: 4, perHook: 4, leaseMs: 60_000, pollMs: 60_000,
+    store: counted, sender, clock: { now: () => new Date() }, concurrency, perHook: 4, leaseMs: 60_000, pollMs: 60_000,
     secretsOf: () => ({ secret: null, username: null, password: null }),
   });
   const accept = (guid: string, eager: EagerClaim | null = worker.eager) => store.acceptEvent(
@@ -77,9 +77,30 @@ test('rows queued for a claim are not overtaken by deliveries leased at acceptan
     assert.equal(worker.eager.terms(), null);
     assert.equal((await accept('later')).leased, 0, 'not leased ahead of the queued rows');
     await worker.idle();
-    assert.deepEqual(sent.map((s) => s.guid).sort(), ['later', 'later', 'queued', 'queued']);
+    assert.deepEqual(sent.map((s) => s.guid), ['queued', 'queued', 'later', 'later']);
     assert.notEqual(worker.eager.terms(), null, 'once a claim has drained them the offer stands again');
     assert.equal((await accept('last')).leased, 2);
+  } finally {
+    await worker.stop();
+    await store.close();
+  }
+});
+
+test('a claim cut short only by leases at acceptance in its group does not count as having drained the queue', async () => {
+  const { store, worker, accept, started, sent } = await setUp(8);
+  try {
+    await started();
+    // Due rows no one signalled (leases that expired, say), more than one claim takes.
+    for (let i = 0; i < 10; i++) await accept(`old${i}`, null);
+    const racing = accept('new1');
+    worker.wake(); // its claim (8 slots) goes into the same group commit, after the acceptance
+    assert.equal((await racing).leased, 2, 'leased at acceptance: nothing signalled the rows before it');
+    // The claim was allowed 8 - 2 and took 6: it says nothing about what is left, so the next event waits.
+    assert.equal((await accept('new2')).leased, 0, 'not leased ahead of the rows the claim left');
+    await worker.idle();
+    const order = sent.map((s) => s.guid);
+    assert.equal(order.length, 24);
+    assert.ok(order.indexOf('new2') > order.lastIndexOf('old9'), order.join(' '));
   } finally {
     await worker.stop();
     await store.close();

@@ -29,7 +29,7 @@ interface Work {
  * the worker's room when it was queued, leaves out what was leased at acceptance since.
  */
 class GroupLeases {
-  private readonly byWorker = new Map<string, { claimed: number; atAcceptance: number }>();
+  private byWorker = new Map<string, { claimed: number; atAcceptance: number }>();
   /** Leased at acceptance and waiting for the commit, to be handed over after it. */
   private adoptions: Array<{ eager: EagerClaim; claimed: ClaimedDelivery[] }> = [];
 
@@ -59,9 +59,14 @@ class GroupLeases {
     }
   }
 
-  /** After a rollback: nothing was leased. */
-  forgetAdoptions(): void {
-    this.adoptions = [];
+  /** A copy to restore if the writes counted from here on roll back (as the lease book's). */
+  snapshot(): { byWorker: Map<string, { claimed: number; atAcceptance: number }>; adoptions: number } {
+    return { byWorker: new Map([...this.byWorker].map(([w, c]) => [w, { ...c }])), adoptions: this.adoptions.length };
+  }
+
+  restore(snapshot: ReturnType<GroupLeases['snapshot']>): void {
+    this.byWorker = snapshot.byWorker;
+    this.adoptions.length = snapshot.adoptions;
   }
 
   /** A new group starts: whatever earlier groups leased is in the workers' own counts by now. */
@@ -232,9 +237,10 @@ export function sqliteDeliveries(db: Database, hooks: HookCache): DeliveryStore 
       // the one that fails is answered with its error.
       leases.restore(leasesBefore);
       lastResponses.clear();
-      groupLeases.forgetAdoptions();
+      groupLeases.reset();
       for (const w of items) {
         const before = leases.snapshot();
+        const groupBefore = groupLeases.snapshot();
         try {
           const result = runAlone.immediate(w);
           groupLeases.handOver();
@@ -242,7 +248,7 @@ export function sqliteDeliveries(db: Database, hooks: HookCache): DeliveryStore 
         } catch (err) {
           leases.restore(before);
           lastResponses.clear();
-          groupLeases.forgetAdoptions();
+          groupLeases.restore(groupBefore);
           w.reject(err);
         }
       }
