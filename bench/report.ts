@@ -58,7 +58,7 @@ const fmt = (v: number | null | undefined, digits = 0) =>
   v === null || v === undefined || !Number.isFinite(v) ? 'n/a' : v.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 
 function cells(r: Row): string[] {
-  const digits = r.unit === 'ms' ? 2 : 0;
+  const digits = r.unit === 'ms' ? 2 : r.unit === '%' ? 1 : 0;
   return [
     r.figure, `${fmt(r.value, digits)} ${r.unit}`.trim(), r.baseline ?? '', r.ratio === undefined ? '' : fmt(r.ratio, 2),
     r.target ?? '', r.met === undefined ? '' : r.met === null ? 'n/a' : r.met ? 'yes' : 'NO',
