@@ -119,6 +119,7 @@ let list: ListPoint[] | null = null;
 if (wants('list')) {
   log('list deliveries at 1k and 1M rows (seeding 1M rows takes a little while)');
   list = await attempt('list deliveries', () => listDeliveries(o, receiver));
+  for (const p of list ?? []) log(`  ${p.rows.toLocaleString('en-US')} rows: p99 ${round(p.p99)} ms; host steal ${round(p.hostSteal * 100, 1)} %`);
 }
 let mem: BacklogResult | null = null;
 let memBaseline: BacklogResult | null = null;

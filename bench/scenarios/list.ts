@@ -3,7 +3,7 @@
 // deliveries would take longer than the whole benchmark. Requests go one at a time over keep-alive:
 // the first page, pages reached through `Link: rel="next"`, and pages at random depths.
 import Database from 'better-sqlite3';
-import { now, percentile, type BenchOptions } from '../common.js';
+import { machineCpu, now, percentile, stealShareSince, type BenchOptions } from '../common.js';
 import { freshDatabase, Hookline } from '../hookline.js';
 import type { Receiver } from '../receiver.js';
 
@@ -18,6 +18,8 @@ export interface ListPoint {
   deepPageP99: number;
   /** p99 of `?status=failure` (5 % of rows fail). */
   failureFilterP99: number;
+  /** Share of the machine's core time the host gave to other guests while this was measured. */
+  hostSteal: number;
 }
 
 const REQUEST_HEADERS = JSON.stringify({
@@ -73,6 +75,7 @@ async function measure(h: Hookline, hookId: number, rows: number, requests: numb
   const deep: number[] = [];
   const failure: number[] = [];
   let next: string | null = null;
+  const machine = machineCpu();
   for (let i = 0; i < requests; i++) {
     const kind = i % 4;
     if (kind === 0) {
@@ -100,6 +103,7 @@ async function measure(h: Hookline, hookId: number, rows: number, requests: numb
   return {
     rows, requests: all.length, p50: percentile(all, 50), p95: percentile(all, 95), p99: percentile(all, 99),
     firstPageP99: percentile(first, 99), deepPageP99: percentile(deep, 99), failureFilterP99: percentile(failure, 99),
+    hostSteal: stealShareSince(machine),
   };
 }
 
