@@ -258,11 +258,15 @@ export class DeliveryWorker {
       // The lease expires and the row is claimed again: at-least-once, never lost.
       logger?.error({ err, delivery: delivery.id }, 'delivery could not be recorded; it will be retried');
     } finally {
+      // Only a worker that paused claiming for this backlog has anything new to claim now: the
+      // delivery's slot was freed when its receiver answered, and as an answered delivery it already
+      // stopped counting toward its hook's cap. (A claim for nothing is a transaction of its own.)
+      const paused = this.recording.size > this.opts.concurrency * RECORDING_BACKLOG;
       this.recording.delete(recording);
       const left = (this.answered.get(delivery.id) ?? 1) - 1;
       if (left > 0) this.answered.set(delivery.id, left);
       else this.answered.delete(delivery.id);
-      this.wake(); // claiming may have paused for the backlog
+      if (paused) this.wake();
     }
   }
 

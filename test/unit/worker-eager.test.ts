@@ -106,3 +106,22 @@ test('a claim cut short only by leases at acceptance in its group does not count
     await store.close();
   }
 });
+
+test('a worker that keeps up makes one claim per delivery, not one more when each outcome is recorded', async () => {
+  const { store, worker, accept, started, sent, claims } = await setUp();
+  try {
+    await started();
+    const before = claims();
+    for (let i = 0; i < 20; i++) {
+      assert.equal((await accept(`e${i}`)).leased, 2);
+      await worker.idle();
+    }
+    assert.equal(sent.length, 40);
+    // Each delivery's freed slot wakes the worker once (rows of a hook at its cap may be waiting for
+    // it); recording its outcome does not, unless claiming had paused for unrecorded outcomes.
+    assert.ok(claims() - before <= 40, `${claims() - before} claims for 40 deliveries`);
+  } finally {
+    await worker.stop();
+    await store.close();
+  }
+});
