@@ -10,6 +10,7 @@
 // PostgreSQL mind a rolling upgrade: processes still on the older code would keep serving what they
 // cached.
 import type { Account, Repository } from '../domain/model.js';
+import { rememberBounded } from './bounded-map.js';
 import type { AccountStore } from './store.js';
 
 /** Entries kept per map before it starts over (an account or a repository is a few hundred bytes). */
@@ -59,7 +60,4 @@ export function withAccountCache(store: AccountStore): AccountStore {
 /** Logins and repository names are case-insensitive, as the adapters look them up. */
 const repoKey = (ownerLogin: string, name: string) => `${ownerLogin.toLowerCase()}/${name.toLowerCase()}`;
 
-function remember<K, V>(map: Map<K, V>, key: K, value: V): void {
-  if (map.size >= MAX_ENTRIES && !map.has(key)) map.clear();
-  map.set(key, value);
-}
+const remember = <K, V>(map: Map<K, V>, key: K, value: V) => rememberBounded(map, key, value, MAX_ENTRIES);

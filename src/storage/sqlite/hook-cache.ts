@@ -7,6 +7,7 @@
 // at almost every use: correct, but no faster. `serve` alone is the SQLite setup.)
 import type { Database, Statement } from 'better-sqlite3';
 import type { HookOwner, HookRecord } from '../../domain/model.js';
+import { rememberBounded } from '../bounded-map.js';
 import { toHook, type HookRow } from '../hook-row.js';
 
 /** Entries kept before the cache starts over (a hook is a few hundred bytes). */
@@ -68,7 +69,6 @@ export class HookCache {
   }
 
   private remember<K, V>(map: Map<K, V>, key: K, value: V): void {
-    if (map.size >= MAX_ENTRIES) map.clear();
-    map.set(key, value);
+    rememberBounded(map, key, value, MAX_ENTRIES);
   }
 }
