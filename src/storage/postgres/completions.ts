@@ -2,8 +2,9 @@
 // outcome that arrived while the previous one ran, is one transaction (one commit), with one lock per
 // hook in the batch (not one wait per delivery), and a hook's last_response written only when it
 // changes. One transaction per delivery held deliveries to ~1 700/s here: every completion of a hook
-// queued on that hook's row lock, and so did batches that overlapped. The price of one batch at a time: a batch waiting on a hook row (an API update of that
-// hook, another process's batch) holds up this process's recording until it gets the lock.
+// queued on that hook's row lock, and so did batches that overlapped. The price of one batch at a
+// time: a batch waiting on a hook row (an API update of that hook, another process's batch) holds up
+// this process's recording until it gets the lock.
 import type { DeliveryOutcome } from '../delivery-store.js';
 import { Unavailable } from '../../domain/errors.js';
 import { isConnectionError, type Db, type Queryable } from './db.js';
