@@ -48,7 +48,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
   const sender = createSender({ allowedHosts: config.allowedHosts, timeoutMs: config.deliveryTimeoutMs });
   // The worker is created after the HTTP server (it logs through the server's logger); wake-ups reach it lazily.
   let worker: DeliveryWorker | null = null;
-  const signal: DeliverySignal = { notify: () => worker?.queued(), eagerClaim: () => worker?.eager ?? null };
+  const signal: DeliverySignal = { notify: () => worker?.queued(), eagerClaim: () => worker?.eager };
 
   const access = new AccessService(store);
   const accounts = new AccountService(store, access, clock);

@@ -21,8 +21,8 @@ export const MAX_PAYLOAD_BYTES = 25 * 1024 * 1024;
 export interface DeliverySignal {
   /** New rows are due that no worker has taken (in-process wake-up; NOTIFY reaches other processes). */
   notify(): void;
-  /** This process's worker, offering to take accepted deliveries as they are stored; null if none runs here. */
-  eagerClaim(): EagerClaim | null;
+  /** This process's worker, offering to take accepted deliveries as they are stored (none if no worker runs here). */
+  eagerClaim(): EagerClaim | undefined;
 }
 
 const ingestBody = bodySchema<{
@@ -134,7 +134,7 @@ export class EventService {
       { guid, event, action, repositoryId: repo?.id ?? null, organizationId: org?.id ?? null, payload: text, now: isoSeconds(now) },
       fanOut,
       now.getTime(),
-      this.signal.eagerClaim() ?? undefined,
+      this.signal.eagerClaim(),
     );
     // Deliveries leased at acceptance are already with the worker; the rest wait for a claim.
     if (deliveries > leased) this.signal.notify();

@@ -70,8 +70,9 @@ export interface EagerClaim {
   readonly answered: ReadonlyMap<number, unknown>;
   /**
    * Read when the insert runs (in a group commit, later than the call): how many deliveries the worker
-   * takes now and its lease terms, or null while it takes none at acceptance (stopped, full, or with
-   * older due rows still to claim, which must not be overtaken).
+   * takes now (its free slots, which deliveries handed over by `adopt` fill at once) and its lease
+   * terms, or null while it takes none at acceptance (stopped, full, or with older due rows still to
+   * claim, which must not be overtaken).
    */
   terms(): { now: number; leaseUntil: number; room: number } | null;
   /** The leased deliveries, once committed; called before the acceptance resolves. */

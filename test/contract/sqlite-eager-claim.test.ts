@@ -30,12 +30,15 @@ async function fixture(url = 'sqlite::memory:') {
   return { store, hookIds, event, toBoth };
 }
 
-/** A worker's offer with fixed terms, recording what it is handed and when. */
+/**
+ * A worker's offer with `room` slots, which what it is handed fills (as a worker's in-flight set does),
+ * recording what it is handed and when.
+ */
 function offer(room: number, perHook: number, log: string[] = []) {
   const adopted: ClaimedDelivery[][] = [];
   const eager: EagerClaim = {
     worker: 'w', perHook, answered: NO_ANSWERS,
-    terms: () => ({ now: 1, leaseUntil: 60_000, room }),
+    terms: () => ({ now: 1, leaseUntil: 60_000, room: room - adopted.flat().length }),
     adopt: (claimed) => {
       adopted.push(claimed);
       log.push(`adopt ${claimed.map((d) => d.guid).join(',')}`);

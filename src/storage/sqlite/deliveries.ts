@@ -29,12 +29,11 @@ interface Work {
 export function sqliteDeliveries(db: Database, hooks: HookCache): DeliveryStore {
   const insertEvent = db.prepare(`INSERT INTO events (guid, event, action, repository_id, organization_id, payload, created_at)
                                   VALUES (?, ?, ?, ?, ?, ?, ?)`);
+  // A delivery leased at acceptance carries its lease in this insert: the row is written once, not
+  // inserted and then leased.
   const insertDelivery = db.prepare(`INSERT INTO deliveries (hook_id, event_id, guid, event, action, repository_id,
-                                       redelivery, due_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`);
-  // A delivery leased as it is inserted: the row is written once, not inserted and then leased.
-  const insertLeased = db.prepare(`INSERT INTO deliveries (hook_id, event_id, guid, event, action, repository_id,
-                                     redelivery, due_at, created_at, lease_owner, lease_until, attempts)
-                                   VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, 1)`);
+                                       redelivery, due_at, created_at, lease_owner, lease_until, attempts)
+                                     VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?)`);
   // Oldest due rows first, skipping hooks already at their in-flight cap. Rows are read one at a time
   // until the batch is full (each hook getting at most its remaining share): reading a fixed window
   // four times the batch cost more than everything else in a claim.
@@ -72,44 +71,49 @@ export function sqliteDeliveries(db: Database, hooks: HookCache): DeliveryStore 
 
   function acceptEventWork(e: NewEvent, fanOut: FanOut, dueAt: number, eager: EagerClaim | undefined) {
     const eventId = Number(insertEvent.run(e.guid, e.event, e.action, e.repositoryId, e.organizationId, e.payload, e.now).lastInsertRowid);
-    const terms = eager?.terms() ?? null;
-    let room = 0;
-    if (eager && terms) {
-      const inGroup = groupLeases.of(eager.worker);
-      room = terms.room - inGroup.claimed - inGroup.atAcceptance;
-    }
-    let inFlight: Map<number, number> | null = null;
+    const offer = eager ? openOffer(eager) : null;
     const claimed: ClaimedDelivery[] = [];
     let deliveries = 0;
     for (const owner of fanOut.owners) {
       for (const hook of hooks.activeHooksOf(owner)) {
         if (!fanOutReaches(fanOut, hook)) continue;
         deliveries++;
-        if (eager && terms && room > 0) {
-          inFlight ??= leases.inFlightByHook(terms.now, eager.worker, eager.answered);
-          const n = inFlight.get(hook.id) ?? 0;
-          if (n < eager.perHook) {
-            const id = Number(insertLeased.run(hook.id, eventId, e.guid, e.event, e.action, e.repositoryId, dueAt, e.now,
-              eager.worker, terms.leaseUntil).lastInsertRowid);
-            leases.add(id, hook.id, eager.worker, terms.leaseUntil);
-            inFlight.set(hook.id, n + 1);
-            room--;
-            claimed.push({ id, guid: e.guid, event: e.event, action: e.action, redelivery: false, eventId, hook, payload: e.payload });
-            continue;
-          }
-        }
-        insertDelivery.run(hook.id, eventId, e.guid, e.event, e.action, e.repositoryId, 0, dueAt, e.now);
+        const held = offer && takeSlot(offer, hook.id) ? { owner: offer.eager.worker, until: offer.terms.leaseUntil } : null;
+        const id = Number(insertDelivery.run(hook.id, eventId, e.guid, e.event, e.action, e.repositoryId, dueAt, e.now,
+          held?.owner ?? null, held?.until ?? null, held ? 1 : 0).lastInsertRowid);
+        if (!held) continue;
+        leases.add(id, hook.id, held.owner, held.until);
+        claimed.push({ id, guid: e.guid, event: e.event, action: e.action, redelivery: false, eventId, hook, payload: e.payload });
       }
     }
     if (fanOut.rememberAsLatestPush && e.repositoryId !== null) rememberPush.run(e.repositoryId, eventId);
-    if (eager && claimed.length > 0) groupLeases.leasedAtAcceptance(eager, claimed);
+    // Last, so a write that fails leaves nothing to hand over (its leases go with the lease book's restore).
+    if (offer && claimed.length > 0) groupLeases.leasedAtAcceptance(offer.eager, claimed);
     return { eventId, deliveries, leased: claimed.length };
   }
 
+  /** A worker's offer as this write sees it: the room left after what the group already leased to it. */
+  function openOffer(eager: EagerClaim) {
+    const terms = eager.terms();
+    if (!terms) return null;
+    const inGroup = groupLeases.leasedTo(eager.worker);
+    return { eager, terms, room: terms.room - inGroup.claimed - inGroup.atAcceptance, inFlight: null as Map<number, number> | null };
+  }
+
+  /** Whether the offering worker takes this hook's new delivery: room left, and the hook below its cap. */
+  function takeSlot(offer: NonNullable<ReturnType<typeof openOffer>>, hookId: number): boolean {
+    if (offer.room <= 0) return false;
+    offer.inFlight ??= leases.inFlightByHook(offer.terms.now, offer.eager.worker, offer.eager.answered);
+    const n = offer.inFlight.get(hookId) ?? 0;
+    if (n >= offer.eager.perHook) return false;
+    offer.inFlight.set(hookId, n + 1);
+    offer.room--;
+    return true;
+  }
+
   function claimDueWork(worker: string, now: number, leaseUntil: number, limit: number, perHook: number, answered: ReadonlyMap<number, unknown>) {
-    const inGroup = groupLeases.of(worker);
     // Leased at acceptance in this group: after this claim was queued, so not in the limit it was given.
-    limit -= inGroup.atAcceptance;
+    limit -= groupLeases.leasedTo(worker).atAcceptance;
     if (limit <= 0) return [];
     const inFlight = leases.inFlightByHook(now, worker, answered);
     const capped = [...inFlight].filter(([, n]) => n >= perHook).map(([hookId]) => hookId);
@@ -130,7 +134,7 @@ export function sqliteDeliveries(db: Database, hooks: HookCache): DeliveryStore 
       lease.run(worker, leaseUntil, r.id);
       leases.add(r.id, r.hook_id, worker, leaseUntil);
     }
-    inGroup.claimed += rows.length;
+    groupLeases.claimed(worker, rows.length);
     const claimed: ClaimedDelivery[] = [];
     for (const r of rows) {
       const hook = hooks.hook(r.hook_id);
@@ -190,7 +194,6 @@ export function sqliteDeliveries(db: Database, hooks: HookCache): DeliveryStore 
       groupLeases.reset();
       for (const w of items) {
         const before = leases.snapshot();
-        const groupBefore = groupLeases.snapshot();
         try {
           const result = runAlone.immediate(w);
           groupLeases.handOver();
@@ -198,7 +201,6 @@ export function sqliteDeliveries(db: Database, hooks: HookCache): DeliveryStore 
         } catch (err) {
           leases.restore(before);
           lastResponses.clear();
-          groupLeases.restore(groupBefore);
           w.reject(err);
         }
       }

@@ -8,19 +8,24 @@ import type { ClaimedDelivery, EagerClaim } from '../delivery-store.js';
  * the worker's room when it was queued, leaves out what was leased at acceptance since.
  */
 export class GroupLeases {
-  private byWorker = new Map<string, { claimed: number; atAcceptance: number }>();
+  /** Rows this group's claims leased (a claim that fails after counting only leaves less room). */
+  private readonly claimedByWorker = new Map<string, number>();
   /** Leased at acceptance and waiting for the commit, to be handed over after it. */
   private adoptions: Array<{ eager: EagerClaim; claimed: ClaimedDelivery[] }> = [];
 
-  of(worker: string): { claimed: number; atAcceptance: number } {
-    let counts = this.byWorker.get(worker);
-    if (!counts) this.byWorker.set(worker, (counts = { claimed: 0, atAcceptance: 0 }));
-    return counts;
+  claimed(worker: string, count: number): void {
+    this.claimedByWorker.set(worker, (this.claimedByWorker.get(worker) ?? 0) + count);
   }
 
   leasedAtAcceptance(eager: EagerClaim, claimed: ClaimedDelivery[]): void {
-    this.of(eager.worker).atAcceptance += claimed.length;
     this.adoptions.push({ eager, claimed });
+  }
+
+  /** What this group has leased to `worker` so far: by its claims, and as events were accepted. */
+  leasedTo(worker: string): { claimed: number; atAcceptance: number } {
+    let atAcceptance = 0;
+    for (const a of this.adoptions) if (a.eager.worker === worker) atAcceptance += a.claimed.length;
+    return { claimed: this.claimedByWorker.get(worker) ?? 0, atAcceptance };
   }
 
   /** After a commit: the workers get their deliveries (before any caller is answered). */
@@ -38,19 +43,9 @@ export class GroupLeases {
     }
   }
 
-  /** A copy to restore if the writes counted from here on roll back (as the lease book's). */
-  snapshot(): { byWorker: Map<string, { claimed: number; atAcceptance: number }>; adoptions: number } {
-    return { byWorker: new Map([...this.byWorker].map(([w, c]) => [w, { ...c }])), adoptions: this.adoptions.length };
-  }
-
-  restore(snapshot: ReturnType<GroupLeases['snapshot']>): void {
-    this.byWorker = snapshot.byWorker;
-    this.adoptions.length = snapshot.adoptions;
-  }
-
   /** A new group starts: whatever earlier groups leased is in the workers' own counts by now. */
   reset(): void {
-    this.byWorker.clear();
+    this.claimedByWorker.clear();
     this.adoptions = [];
   }
 }
