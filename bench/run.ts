@@ -1,4 +1,5 @@
 // `npm run bench [-- --quick] [--only=raw,sqlite,postgres,bullmq,bullmq_lean,bullmq_worker,latency,fanout,list,rss,api] [--rounds=N] [--cpu-prof]`
+// (`sqlite_memory`, Hookline on an in-memory SQLite database, runs only when --only names it: a diagnostic.)
 // Runs every scenario against its baseline in one run, prints the table and writes
 // bench/results/latest.json (and latest.md, the table as BENCHMARKS.md shows it).
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -49,9 +50,11 @@ for (const checkout of [ROOT_DIR, ...(o.baselineSrc ? [o.baselineSrc] : [])]) {
 
 // 1–3. Throughput: rounds rotate the order of the systems, and each figure is the median over rounds.
 const plan = planFor(o);
-type System = 'raw' | 'sqlite' | 'bullmq' | 'bullmq_lean' | 'bullmq_worker' | 'postgres' | 'sqlite_baseline';
+type System = 'raw' | 'sqlite' | 'bullmq' | 'bullmq_lean' | 'bullmq_worker' | 'postgres' | 'sqlite_baseline' | 'sqlite_memory';
 const systems = (['raw', 'sqlite', 'bullmq', 'bullmq_lean', 'bullmq_worker', 'postgres'] as const).filter(wants) as System[];
 if (o.baselineSrc && wants('sqlite')) systems.push('sqlite_baseline');
+// What storage I/O costs: the same run with nothing durable. Only on request, never a target figure.
+if (o.only.has('sqlite_memory')) systems.push('sqlite_memory');
 const perRound: Record<string, Array<ThroughputResult | null>> = Object.fromEntries(systems.map((s) => [s, []]));
 if (systems.length > 0) {
   for (let r = 0; r < o.rounds; r++) {
@@ -65,6 +68,7 @@ if (systems.length > 0) {
         if (system === 'bullmq_lean') return bullmqServiceThroughput(o, receiver, plan, r, true);
         if (system === 'bullmq_worker') return bullmqThroughput(o, receiver, plan, r);
         if (system === 'sqlite_baseline') return hooklineThroughput(o, receiver, plan, 'sqlite', r, o.baselineSrc);
+        if (system === 'sqlite_memory') return hooklineThroughput(o, receiver, plan, 'sqlite', r, null, true);
         return hooklineThroughput(o, receiver, plan, system, r);
       });
       perRound[system].push(result);
@@ -87,7 +91,7 @@ const best = (system: string) => {
 };
 const tp = {
   raw: best('raw'), sqlite: best('sqlite'), bullmq: best('bullmq'), bullmqLean: best('bullmq_lean'), bullmqWorker: best('bullmq_worker'), postgres: best('postgres'),
-  baseline: best('sqlite_baseline'),
+  baseline: best('sqlite_baseline'), inMemory: best('sqlite_memory'),
 };
 
 // 4. Latency at 1 000 events/s.
@@ -182,6 +186,11 @@ const results = {
     },
     rounds: Object.fromEntries(Object.entries(perRound).map(([k, v]) => [k, v.map((x) => (x ? round(x.perS, 0) : null))])),
     plan: { ...plan, deliveries: plan.events * plan.hooksPerEvent },
+    sqlite_in_memory: tp.inMemory ? {
+      per_s: per(tp.inMemory),
+      cpu_ms_per_delivery: round(tp.inMemory.cpuMsPerDelivery, 3),
+      over_raw: round(ratio(tp.inMemory.perS, tp.raw?.perS) ?? NaN, 3),
+    } : null,
     baseline: o.baselineSrc ? {
       src: o.baselineSrc,
       hookline_sqlite_per_s: per(tp.baseline),
@@ -266,6 +275,7 @@ const rows: Row[] = [
   { figure: 'Hookline SQLite vs BullMQ sending as Hookline does', value: per(tp.sqlite), unit: 'deliveries/s', baseline: `BullMQ, lean undici calls ${per(tp.bullmqLean) ?? 'n/a'}/s`, ratio: ratio(tp.sqlite?.perS, tp.bullmqLean?.perS) },
   { figure: 'Hookline SQLite vs BullMQ worker only', value: per(tp.sqlite), unit: 'deliveries/s', baseline: `producer in load generator ${per(tp.bullmqWorker) ?? 'n/a'}/s`, ratio: ratio(tp.sqlite?.perS, tp.bullmqWorker?.perS) },
   { figure: 'Hookline PostgreSQL', value: per(tp.postgres), unit: 'deliveries/s', baseline: 'raw', ratio: ratio(tp.postgres?.perS, tp.raw?.perS) },
+  ...(tp.inMemory ? [{ figure: 'Hookline SQLite in memory (diagnostic, not durable)', value: per(tp.inMemory), unit: 'deliveries/s', baseline: 'raw', ratio: ratio(tp.inMemory.perS, tp.raw?.perS) }] : []),
   ...(o.baselineSrc ? [{ figure: 'Hookline SQLite, baseline checkout', value: per(tp.baseline), unit: 'deliveries/s', baseline: 'raw', ratio: ratio(tp.baseline?.perS, tp.raw?.perS) }] : []),
   { figure: 'CPU per delivery, Hookline SQLite', value: results.delivery.cpu_ms_per_delivery.sqlite, unit: 'ms', baseline: `raw ${results.delivery.cpu_ms_per_delivery.raw ?? 'n/a'} · BullMQ+Redis ${results.delivery.cpu_ms_per_delivery.bullmq_with_redis ?? 'n/a'}` },
   { figure: 'latency p50 @1k ev/s', value: results.latency_ms.p50, unit: 'ms' },

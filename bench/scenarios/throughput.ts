@@ -70,11 +70,16 @@ function registerSecrets(receiver: Receiver, hooks: BenchHook[]): void {
   for (const h of hooks) receiver.secrets.set(new URL(h.url).pathname, h.secret);
 }
 
+/**
+ * `inMemory` runs SQLite on `sqlite::memory:` (no WAL, no checkpoints, nothing durable): not a way to
+ * deploy Hookline, but a diagnostic of how much of its cost is storage I/O (`--only=…,sqlite_memory`).
+ */
 export async function hooklineThroughput(
   o: BenchOptions, receiver: Receiver, plan: ThroughputPlan, engine: Engine, round: number, srcDir: string | null = null,
+  inMemory = false,
 ): Promise<ThroughputResult> {
-  const databaseUrl = await freshDatabase(engine, `throughput-${engine}-${round}`, o.postgresUrl);
-  const name = srcDir ? `throughput-${engine}-baseline` : `throughput-${engine}`;
+  const databaseUrl = inMemory ? 'sqlite::memory:' : await freshDatabase(engine, `throughput-${engine}-${round}`, o.postgresUrl);
+  const name = srcDir ? `throughput-${engine}-baseline` : inMemory ? `throughput-${engine}-memory` : `throughput-${engine}`;
   const h = await Hookline.start({ databaseUrl, cpuProfDir: o.cpuProfDir, name, srcDir });
   try {
     await h.user();
