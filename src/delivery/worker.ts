@@ -186,8 +186,12 @@ export class DeliveryWorker {
 
   /** Slots a claim may fill now: none while too many outcomes wait to be recorded. */
   private freeSlots(): number {
-    const { concurrency } = this.opts;
-    return this.recording.size > concurrency * RECORDING_BACKLOG ? 0 : concurrency - this.inFlight.size;
+    return this.recordingBacklogged() ? 0 : this.opts.concurrency - this.inFlight.size;
+  }
+
+  /** Claiming pauses while more outcomes than this wait to be recorded. */
+  private recordingBacklogged(): boolean {
+    return this.recording.size > this.opts.concurrency * RECORDING_BACKLOG;
   }
 
   private dispatch(claimed: ClaimedDelivery[]): void {
@@ -261,7 +265,7 @@ export class DeliveryWorker {
       // Only a worker that paused claiming for this backlog has anything new to claim now: the
       // delivery's slot was freed when its receiver answered, and as an answered delivery it already
       // stopped counting toward its hook's cap. (A claim for nothing is a transaction of its own.)
-      const paused = this.recording.size > this.opts.concurrency * RECORDING_BACKLOG;
+      const paused = this.recordingBacklogged();
       this.recording.delete(recording);
       const left = (this.answered.get(delivery.id) ?? 1) - 1;
       if (left > 0) this.answered.set(delivery.id, left);

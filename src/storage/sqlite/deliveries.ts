@@ -78,11 +78,13 @@ export function sqliteDeliveries(db: Database, hooks: HookCache): DeliveryStore 
       for (const hook of hooks.activeHooksOf(owner)) {
         if (!fanOutReaches(fanOut, hook)) continue;
         deliveries++;
-        const held = offer && takeSlot(offer, hook.id) ? { owner: offer.eager.worker, until: offer.terms.leaseUntil } : null;
+        const taken = offer !== null && takeSlot(offer, hook.id);
+        const owner = taken ? offer.eager.worker : null;
+        const until = taken ? offer.terms.leaseUntil : null;
         const id = Number(insertDelivery.run(hook.id, eventId, e.guid, e.event, e.action, e.repositoryId, dueAt, e.now,
-          held?.owner ?? null, held?.until ?? null, held ? 1 : 0).lastInsertRowid);
-        if (!held) continue;
-        leases.add(id, hook.id, held.owner, held.until);
+          owner, until, taken ? 1 : 0).lastInsertRowid);
+        if (!taken) continue;
+        leases.add(id, hook.id, offer.eager.worker, offer.terms.leaseUntil);
         claimed.push({ id, guid: e.guid, event: e.event, action: e.action, redelivery: false, eventId, hook, payload: e.payload });
       }
     }
