@@ -97,7 +97,9 @@ const tp = {
 // 4. Latency at 1 000 events/s.
 const lat: { sqlite: LatencyResult | null; postgres: LatencyResult | null; baseline: LatencyResult | null } = { sqlite: null, postgres: null, baseline: null };
 const logLatency = (r: LatencyResult | null) => {
-  if (r) log(`  p50 ${round(r.p50)} · p95 ${round(r.p95)} · p99 ${round(r.p99)} ms; host steal ${round(r.hostSteal * 100, 1)} %`);
+  if (!r) return r;
+  log(`  p50 ${round(r.p50)} · p95 ${round(r.p95)} · p99 ${round(r.p99)} ms; host steal ${round(r.hostSteal * 100, 1)} %`);
+  log(`  (first ${r.coldStart.seconds} s of load on the fresh process: p50 ${round(r.coldStart.p50)} · p99 ${round(r.coldStart.p99)} ms)`);
   return r;
 };
 if (wants('latency')) {
@@ -150,6 +152,7 @@ if (wants('postgres') || wants('latency')) await dropBenchDatabase(o.postgresUrl
 
 const ratio = (a: number | null | undefined, b: number | null | undefined) => (a && b ? a / b : null);
 const per = (x: ThroughputResult | null) => (x ? round(x.perS, 0) : null);
+const coldStart = (r: LatencyResult) => ({ seconds: r.coldStart.seconds, p50: round(r.coldStart.p50), p95: round(r.coldStart.p95), p99: round(r.coldStart.p99), max: round(r.coldStart.max) });
 const list1k = list?.find((p) => p.rows === 1_000) ?? null;
 const list1m = list?.find((p) => p.rows === 1_000_000) ?? null;
 const fullRun = o.only.size === 0;
@@ -209,6 +212,7 @@ const results = {
     ingest_round_trip: lat.sqlite ? { p50: round(lat.sqlite.ingest.p50), p99: round(lat.sqlite.ingest.p99) } : null,
     delivered_before_202_read: lat.sqlite?.beforeAccepted ?? null,
     host_steal: lat.sqlite ? round(lat.sqlite.hostSteal, 3) : null,
+    cold_start: lat.sqlite ? coldStart(lat.sqlite) : null,
     baseline: lat.baseline ? {
       src: o.baselineSrc, p50: round(lat.baseline.p50), p95: round(lat.baseline.p95), p99: round(lat.baseline.p99), max: round(lat.baseline.max),
       host_steal: round(lat.baseline.hostSteal, 3),
@@ -219,6 +223,7 @@ const results = {
       from_send: { p50: round(lat.postgres.fromSend.p50), p95: round(lat.postgres.fromSend.p95), p99: round(lat.postgres.fromSend.p99) },
       ingest_round_trip: { p50: round(lat.postgres.ingest.p50), p99: round(lat.postgres.ingest.p99) },
       host_steal: round(lat.postgres.hostSteal, 3),
+      cold_start: coldStart(lat.postgres),
     } : null,
   },
   scale: {
@@ -282,6 +287,7 @@ const rows: Row[] = [
   { figure: 'latency p95 @1k ev/s', value: results.latency_ms.p95, unit: 'ms' },
   { figure: 'latency p99 @1k ev/s', value: results.latency_ms.p99, unit: 'ms', target: '≤ 20 ms', met: target('latency p99', results.latency_ms.p99, '<= 20 ms', (v) => v <= 20) },
   { figure: 'latency p99 @1k ev/s, from the send', value: results.latency_ms.from_send?.p99 ?? null, unit: 'ms', baseline: `ingest round trip p99 ${results.latency_ms.ingest_round_trip?.p99 ?? 'n/a'} ms` },
+  { figure: 'latency p99 @1k ev/s, first seconds of a fresh process', value: results.latency_ms.cold_start?.p99 ?? null, unit: 'ms', baseline: lat.sqlite ? `warm-up, first ${lat.sqlite.coldStart.seconds} s; p50 ${results.latency_ms.cold_start?.p50} ms` : undefined },
   { figure: 'host steal while latency was measured', value: lat.sqlite ? round(lat.sqlite.hostSteal * 100, 1) : null, unit: '%', baseline: lat.baseline ? `baseline checkout ${round(lat.baseline.hostSteal * 100, 1)} %` : undefined },
   { figure: 'latency p99 @1k ev/s (PostgreSQL)', value: results.latency_ms.postgres?.p99 ?? null, unit: 'ms' },
   { figure: 'latency p99 @1k ev/s, from the send (PostgreSQL)', value: results.latency_ms.postgres?.from_send.p99 ?? null, unit: 'ms', baseline: `ingest round trip p99 ${results.latency_ms.postgres?.ingest_round_trip.p99 ?? 'n/a'} ms` },
