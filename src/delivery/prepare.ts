@@ -1,6 +1,6 @@
 // Pure: turns a claimed delivery into the exact bytes and headers to send. The body is built once and
-// the signatures are computed over those same bytes.
-import { sign } from '../domain/signature.js';
+// the signatures are computed over those same bytes (by the caller: see signer.ts).
+import type { Signatures } from '../domain/signature.js';
 import type { ClaimedDelivery } from '../storage/delivery-store.js';
 import { USER_AGENT } from './build-id.js';
 
@@ -26,7 +26,8 @@ export function encodeBody(payload: string, contentType: 'json' | 'form'): Buffe
   return Buffer.from(new URLSearchParams({ payload }).toString(), 'utf8');
 }
 
-export function prepare(d: ClaimedDelivery, payload: string, secrets: HookSecrets, body = encodeBody(payload, d.hook.config.contentType)): PreparedRequest {
+/** `signatures` are over `body` with the hook's secret, null when it has none. */
+export function prepare(d: ClaimedDelivery, body: Buffer, secrets: HookSecrets, signatures: Signatures | null): PreparedRequest {
   const hook = d.hook;
   const headers: Record<string, string> = {
     Accept: '*/*',
@@ -38,10 +39,9 @@ export function prepare(d: ClaimedDelivery, payload: string, secrets: HookSecret
     'X-GitHub-Hook-Installation-Target-ID': String(hook.owner.id),
     'X-GitHub-Hook-Installation-Target-Type': hook.owner.type,
   };
-  if (secrets.secret !== null) {
-    const s = sign(body, secrets.secret);
-    headers['X-Hub-Signature'] = s.sha1;
-    headers['X-Hub-Signature-256'] = s.sha256;
+  if (signatures !== null) {
+    headers['X-Hub-Signature'] = signatures.sha1;
+    headers['X-Hub-Signature-256'] = signatures.sha256;
   }
   const recordedHeaders = { ...headers };
   if (secrets.username !== null || secrets.password !== null) {

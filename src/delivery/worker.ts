@@ -10,6 +10,7 @@ import type { ClaimedDelivery, DeliveryOutcome, EagerClaim } from '../storage/de
 import type { Store } from '../storage/store.js';
 import { encodeBody, prepare, type HookSecrets } from './prepare.js';
 import type { Sender } from './send.js';
+import { Signer } from './signer.js';
 
 export interface WorkerOptions {
   store: Store;
@@ -76,9 +77,13 @@ export class DeliveryWorker {
   private readonly batchMin: number;
   private readonly bodies = new BodyCache(BODY_CACHE_BYTES);
   private readonly secrets = new Map<string, HookSecrets>();
+  private readonly signer: Signer;
 
   constructor(private readonly opts: WorkerOptions) {
     this.batchMin = Math.max(1, Math.min(16, Math.floor(opts.concurrency / 4)));
+    this.signer = new Signer({
+      onThreadFailure: (err) => opts.logger?.error({ err }, 'the signing thread failed; signing on the event loop from now on'),
+    });
     this.eager = {
       worker: this.id,
       perHook: opts.perHook,
@@ -125,6 +130,7 @@ export class DeliveryWorker {
     await Promise.allSettled([...this.inFlight].map((t) => t.done));
     await Promise.allSettled([...this.recording].map((t) => t.done));
     await this.opts.store.releaseClaims(this.id).catch(() => 0);
+    await this.signer.close();
   }
 
   /** Resolves when no delivery is pending or in flight (for tests and benchmarks). */
@@ -235,7 +241,9 @@ export class DeliveryWorker {
 
   private async deliver(delivery: ClaimedDelivery, body: Buffer): Promise<void> {
     const { sender, clock } = this.opts;
-    const req = prepare(delivery, '', this.secretsFor(delivery.hook), body);
+    const secrets = this.secretsFor(delivery.hook);
+    const signatures = secrets.secret === null ? null : await this.signer.sign(body, secrets.secret);
+    const req = prepare(delivery, body, secrets, signatures);
     const result = await sender.send(req);
     const outcome = {
       url: req.url,

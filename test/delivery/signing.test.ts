@@ -83,6 +83,22 @@ test('a json hook gets the raw JSON, verifiable with @octokit/webhooks-methods',
   }
 });
 
+test('a large payload fanned out to several hooks (signed off the event loop) is signed per hook over its own bytes', async (t) => {
+  const { app, receiver, token, path } = await deliveryRig(t);
+  const secrets = [SECRET, 'second secret', 'третий'];
+  const hooks = await Promise.all(secrets.map((secret, i) =>
+    hook(app, token, path, receiver.url(`/big/${i}`), { config: { content_type: i === 1 ? 'form' : 'json', secret }, events: ['issues'] })));
+  // ~150 KB with multi-byte characters, to three hooks: well past what is signed on the event loop.
+  const text = `${TRICKY.body} `.repeat(5_000);
+  await ingest(app, { event: 'issues', action: 'edited', repository: 'alice/hello', payload: { issue: { ...TRICKY, body: text } } });
+  for (const [i, h] of hooks.entries()) {
+    const [r] = await arrivals(receiver, byEvent('issues', h.id), 1);
+    assert.ok(r.body.length > 100_000);
+    assert.equal(r.headers['x-hub-signature-256'], hmac('sha256', secrets[i], r.body), `hook ${i}`);
+    assert.equal(r.headers['x-hub-signature'], hmac('sha1', secrets[i], r.body), `hook ${i}`);
+  }
+});
+
 test('without a secret no signature headers are sent; the ping is signed like any delivery', async (t) => {
   const { app, receiver, token, path } = await deliveryRig(t);
   const plain = await hook(app, token, path, receiver.url('/plain'), { events: ['push'] });
