@@ -1,5 +1,5 @@
-// Pure: turns a claimed delivery into the exact bytes and headers to send. The body is built once and
-// the signatures are computed over those same bytes (by the caller: see signer.ts).
+// Pure: the exact bytes to send (encodeBody, once per event and content type) and, around them, the
+// request with its headers; the signatures over those same bytes come from signer.ts.
 import type { Signatures } from '../domain/signature.js';
 import type { ClaimedDelivery } from '../storage/delivery-store.js';
 import { USER_AGENT } from './build-id.js';
@@ -26,8 +26,10 @@ export function encodeBody(payload: string, contentType: 'json' | 'form'): Buffe
   return Buffer.from(new URLSearchParams({ payload }).toString(), 'utf8');
 }
 
-/** `signatures` are over `body` with the hook's secret, null when it has none. */
-export function prepare(d: ClaimedDelivery, body: Buffer, secrets: HookSecrets, signatures: Signatures | null): PreparedRequest {
+/** `signatures` are over `body` with the hook's secret (null when it has none); `credentials` are sent as Basic auth. */
+export function prepare(
+  d: ClaimedDelivery, body: Buffer, signatures: Signatures | null, credentials: Pick<HookSecrets, 'username' | 'password'>,
+): PreparedRequest {
   const hook = d.hook;
   const headers: Record<string, string> = {
     Accept: '*/*',
@@ -44,9 +46,9 @@ export function prepare(d: ClaimedDelivery, body: Buffer, secrets: HookSecrets, 
     headers['X-Hub-Signature-256'] = signatures.sha256;
   }
   const recordedHeaders = { ...headers };
-  if (secrets.username !== null || secrets.password !== null) {
-    const credentials = `${secrets.username ?? ''}:${secrets.password ?? ''}`;
-    headers.Authorization = `Basic ${Buffer.from(credentials, 'utf8').toString('base64')}`;
+  if (credentials.username !== null || credentials.password !== null) {
+    const basic = `${credentials.username ?? ''}:${credentials.password ?? ''}`;
+    headers.Authorization = `Basic ${Buffer.from(basic, 'utf8').toString('base64')}`;
     recordedHeaders.Authorization = 'Basic ********';
   }
   return { url: hook.config.url, body, headers, recordedHeaders, insecureSsl: hook.config.insecureSsl === '1' };

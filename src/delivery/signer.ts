@@ -8,49 +8,71 @@ import { Worker } from 'node:worker_threads';
 import { sign, type Signatures } from '../domain/signature.js';
 
 /**
- * A batch hashing fewer bytes than this is signed on the event loop. A round trip to the thread costs
- * ~50–100 µs of CPU on the 2-core VMs we measure on (~20–40 µs of it on the event loop), about what
- * both digests over 64 KB take where the CPU has SHA instructions (~1.7 ns a byte; ~4.5 without). So
- * one delivery of an ordinary payload never waits for a thread, and a claim's batch does not block.
+ * A batch hashing fewer bytes than this is signed on the event loop, and a body this large is never
+ * hashed there. A round trip to the thread costs ~50–100 µs of CPU on the 2-core VMs we measure on
+ * (~20–40 µs of it on the event loop), about what both digests over 64 KB take where the CPU has SHA
+ * instructions (~1.7 ns a byte; ~4.5 without). So one delivery of an ordinary payload never waits for
+ * a thread, and a claim's batch of them does not hold up the event loop.
  */
 export const INLINE_MAX_BYTES = 64 * 1024;
 
-// Plain CommonJS evaluated in the thread, so it runs the same under tsc's output and under tsx (whose
-// loader does not reach worker threads). The digests are domain/signature.ts's; a test holds them equal.
+// Evaluated in the thread, so it runs the same under tsc's output and under tsx (whose loader does not
+// reach worker threads). Dynamic imports, because an eval'd thread is CommonJS or, when the process
+// was started with --input-type=module, ESM. The digests are domain/signature.ts's; a test holds them equal.
 const THREAD_SOURCE = `
-const { parentPort } = require('node:worker_threads');
-const { createHmac } = require('node:crypto');
-parentPort.on('message', ({ id, bodies, bodyOf, secrets }) => {
-  const signatures = new Array(secrets.length * 2);
-  for (let i = 0; i < secrets.length; i++) {
-    const body = bodies[bodyOf[i]];
-    signatures[2 * i] = 'sha1=' + createHmac('sha1', secrets[i]).update(body).digest('hex');
-    signatures[2 * i + 1] = 'sha256=' + createHmac('sha256', secrets[i]).update(body).digest('hex');
-  }
-  parentPort.postMessage({ id, signatures });
+Promise.all([import('node:worker_threads'), import('node:crypto')]).then(([{ parentPort }, { createHmac }]) => {
+  parentPort.on('message', ({ id, bodies, bodyOf, secrets }) => {
+    const signatures = new Array(secrets.length * 2);
+    const errors = {};
+    for (let i = 0; i < secrets.length; i++) {
+      try {
+        const body = bodies[bodyOf[i]];
+        signatures[2 * i] = 'sha1=' + createHmac('sha1', secrets[i]).update(body).digest('hex');
+        signatures[2 * i + 1] = 'sha256=' + createHmac('sha256', secrets[i]).update(body).digest('hex');
+      } catch (err) {
+        errors[i] = String((err && err.message) || err);
+      }
+    }
+    parentPort.postMessage({ id, signatures, errors });
+  });
 });
 `;
 
-interface Request {
+interface SignRequest {
   body: Buffer;
   secret: string;
   resolve(s: Signatures): void;
+  reject(err: unknown): void;
+}
+
+interface SentBatch {
+  requests: SignRequest[];
+  /** Holds a body of INLINE_MAX_BYTES or more: ordinary batches are not queued behind it. */
+  large: boolean;
+}
+
+interface ThreadReply {
+  id: number;
+  signatures: string[];
+  errors: Record<number, string>;
 }
 
 export interface SignerOptions {
-  /** Batches hashing at least this many bytes go to the thread (tests lower it to 0). */
+  /** Batches hashing at least this many bytes go to the thread (tests set 0 or Infinity). */
   inlineMaxBytes?: number;
-  /** Told once if the thread fails; signing then stays on the event loop. */
+  /** Told once if the thread fails; signing then stays on the event loop until the signer is closed. */
   onThreadFailure?(err: Error): void;
+  /** The thread's code (tests only: a thread that fails). */
+  threadSource?: string;
 }
 
 export class Signer {
   private readonly inlineMaxBytes: number;
   private thread: Worker | null = null;
-  /** Set once the thread failed: everything is signed inline from then on. */
   private threadFailed = false;
-  private queued: Request[] = [];
-  private readonly sentBatches = new Map<number, Request[]>();
+  private queued: SignRequest[] = [];
+  private readonly sentBatches = new Map<number, SentBatch>();
+  private largeBatchesSent = 0;
   private nextBatchId = 1;
 
   constructor(private readonly opts: SignerOptions = {}) {
@@ -59,32 +81,36 @@ export class Signer {
 
   /** Both signatures of `body` under `secret`; requests made in the same synchronous run are batched. */
   sign(body: Buffer, secret: string): Promise<Signatures> {
-    return new Promise((resolve) => {
-      if (this.queued.push({ body, secret, resolve }) === 1) queueMicrotask(() => this.flush());
+    return new Promise((resolve, reject) => {
+      if (this.queued.push({ body, secret, resolve, reject }) === 1) queueMicrotask(() => this.flush());
     });
   }
 
   /**
-   * Stops the thread (a later batch starts another); batches it has not answered are signed here, so
-   * no caller is left waiting.
+   * Stops the thread; whatever it has not answered is signed here (on the event loop, however large),
+   * so no caller is left waiting. A later batch starts a thread again, even after a failure.
    */
   async close(): Promise<void> {
     const thread = this.thread;
     this.thread = null;
-    this.signPendingInline();
+    this.threadFailed = false;
+    signInline(this.queued.splice(0));
+    this.signSentInline();
     await thread?.terminate();
   }
 
   private flush(): void {
-    const batch = this.queued;
-    this.queued = [];
+    const batch = this.queued.splice(0);
     let bytes = 0;
-    for (const r of batch) bytes += r.body.length;
-    const thread = bytes >= this.inlineMaxBytes ? this.ensureThread() : null;
-    if (!thread) {
-      for (const r of batch) r.resolve(sign(r.body, r.secret));
-      return;
+    let large = false;
+    for (const r of batch) {
+      bytes += r.body.length;
+      if (r.body.length >= this.inlineMaxBytes) large = true;
     }
+    // An ordinary batch waits for the thread only behind other ordinary ones, never behind a large body.
+    const offload = bytes >= this.inlineMaxBytes && (large || this.largeBatchesSent === 0);
+    const thread = offload ? this.startedThread() : null;
+    if (thread === null) return signInline(batch);
     // A fan-out signs one body under many secrets: each distinct body is copied to the thread once.
     const bodies: Buffer[] = [];
     const indexOf = new Map<Buffer, number>();
@@ -94,38 +120,76 @@ export class Signer {
       return i;
     });
     const id = this.nextBatchId++;
+    try {
+      thread.postMessage({ id, bodies, bodyOf, secrets: batch.map((r) => r.secret) });
+    } catch {
+      // Nothing was sent (a body too large to copy, say): the thread is fine, this batch is signed here.
+      signInline(batch);
+      return;
+    }
     if (this.sentBatches.size === 0) thread.ref(); // a batch being signed keeps the process alive
-    this.sentBatches.set(id, batch);
-    thread.postMessage({ id, bodies, bodyOf, secrets: batch.map((r) => r.secret) });
+    this.sentBatches.set(id, { requests: batch, large });
+    if (large) this.largeBatchesSent++;
   }
 
-  private ensureThread(): Worker | null {
+  /** The running thread, started if need be; null once it has failed. */
+  private startedThread(): Worker | null {
     if (this.thread || this.threadFailed) return this.thread;
-    const thread = new Worker(THREAD_SOURCE, { eval: true });
-    thread.on('message', (m: { id: number; signatures: string[] }) => {
-      const batch = this.sentBatches.get(m.id);
-      if (!batch) return;
-      this.sentBatches.delete(m.id);
-      if (this.sentBatches.size === 0) thread.unref();
-      batch.forEach((r, i) => r.resolve({ sha1: m.signatures[2 * i], sha256: m.signatures[2 * i + 1] }));
-    });
-    thread.on('error', (err) => this.failed(thread, err));
-    thread.on('exit', (code) => this.failed(thread, new Error(`signing thread exited with code ${code}`)));
+    let thread: Worker;
+    try {
+      thread = new Worker(this.opts.threadSource ?? THREAD_SOURCE, { eval: true });
+    } catch (err) {
+      this.threadFailed = true;
+      this.opts.onThreadFailure?.(err as Error);
+      return null;
+    }
+    thread.on('message', (reply: ThreadReply) => this.answer(thread, reply));
+    thread.on('error', (err) => this.onThreadFailed(thread, err));
+    thread.on('messageerror', (err) => this.onThreadFailed(thread, err));
+    thread.on('exit', (code) => this.onThreadFailed(thread, new Error(`signing thread exited with code ${code}`)));
     thread.unref(); // an idle thread never keeps the process alive
     this.thread = thread;
     return thread;
   }
 
-  private failed(thread: Worker, err: Error): void {
-    if (this.thread !== thread) return; // closed, or already reported
-    this.threadFailed = true;
-    this.thread = null;
-    this.opts.onThreadFailure?.(err);
-    this.signPendingInline();
+  private answer(thread: Worker, reply: ThreadReply): void {
+    const batch = this.take(reply.id);
+    if (!batch) return; // already signed here, on close or failure
+    if (this.sentBatches.size === 0) thread.unref();
+    batch.requests.forEach((r, i) => {
+      const error = reply.errors[i];
+      if (error !== undefined) r.reject(new Error(error));
+      else r.resolve({ sha1: reply.signatures[2 * i], sha256: reply.signatures[2 * i + 1] });
+    });
   }
 
-  private signPendingInline(): void {
-    for (const batch of this.sentBatches.values()) for (const r of batch) r.resolve(sign(r.body, r.secret));
-    this.sentBatches.clear();
+  private onThreadFailed(thread: Worker, err: Error): void {
+    if (this.thread !== thread) return; // closed, or already reported
+    this.thread = null;
+    this.threadFailed = true;
+    this.signSentInline(); // before telling anyone: a throwing listener must not strand a caller
+    this.opts.onThreadFailure?.(err);
+  }
+
+  private signSentInline(): void {
+    for (const id of [...this.sentBatches.keys()]) signInline(this.take(id)!.requests);
+  }
+
+  private take(id: number): SentBatch | undefined {
+    const batch = this.sentBatches.get(id);
+    if (!batch) return undefined;
+    this.sentBatches.delete(id);
+    if (batch.large) this.largeBatchesSent--;
+    return batch;
+  }
+}
+
+function signInline(requests: SignRequest[]): void {
+  for (const r of requests) {
+    try {
+      r.resolve(sign(r.body, r.secret));
+    } catch (err) {
+      r.reject(err);
+    }
   }
 }

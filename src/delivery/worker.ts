@@ -201,34 +201,41 @@ export class DeliveryWorker {
   }
 
   private dispatch(claimed: ClaimedDelivery[]): void {
-    // Hooks with the same content type receive the same bytes: each event's body is encoded once and
-    // kept for the batches that follow, so only events not seen recently, and whose payload did not
-    // come with the claim, are read from the store.
+    // Hooks with the same content type receive the same bytes: each event's body is encoded once (one
+    // Buffer, so the signer copies it to its thread once) and kept for the batches that follow, so only
+    // events not seen recently, and whose payload did not come with the claim, are read from the store.
     const carried = new Map<number, string>();
     for (const d of claimed) if (d.payload !== undefined) carried.set(d.eventId, d.payload);
     const missing = [...new Set(claimed.filter((d) => !this.bodies.has(bodyKey(d)) && !carried.has(d.eventId)).map((d) => d.eventId))];
     const payloads = missing.length === 0
       ? Promise.resolve(carried)
       : this.opts.store.loadPayloads(missing).then((loaded) => new Map([...loaded, ...carried]));
+    const bodies = new Map<string, Promise<Buffer>>();
     for (const delivery of claimed) {
+      const key = bodyKey(delivery);
+      let body = bodies.get(key);
+      if (!body) bodies.set(key, (body = this.bodyOf(delivery, key, payloads)));
       // In the set before it starts, so its end always finds it there.
       const slot = new Task();
       this.inFlight.add(slot);
-      slot.done = this.attempt(delivery, payloads, slot);
+      slot.done = this.attempt(delivery, body, slot);
     }
   }
 
+  /** The delivery's encoded body: kept from an earlier batch, or encoded from its payload and kept. */
+  private async bodyOf(delivery: ClaimedDelivery, key: string, payloads: Promise<Map<number, string>>): Promise<Buffer> {
+    const kept = this.bodies.get(key);
+    if (kept) return kept;
+    const payload = (await payloads).get(delivery.eventId) ?? (await this.opts.store.loadPayloads([delivery.eventId])).get(delivery.eventId) ?? '{}';
+    const body = encodeBody(payload, delivery.hook.config.contentType);
+    this.bodies.set(key, body);
+    return body;
+  }
+
   /** One delivery in one slot: the body, the request, then its outcome handed to recording. */
-  private async attempt(delivery: ClaimedDelivery, payloads: Promise<Map<number, string>>, slot: Task): Promise<void> {
+  private async attempt(delivery: ClaimedDelivery, body: Promise<Buffer>, slot: Task): Promise<void> {
     try {
-      const key = bodyKey(delivery);
-      let body = this.bodies.get(key);
-      if (!body) {
-        const payload = (await payloads).get(delivery.eventId) ?? (await this.opts.store.loadPayloads([delivery.eventId])).get(delivery.eventId) ?? '{}';
-        body = encodeBody(payload, delivery.hook.config.contentType);
-        this.bodies.set(key, body);
-      }
-      await this.deliver(delivery, body);
+      await this.deliver(delivery, await body);
     } catch (err) {
       // Loading the payloads can fail (the database went away after the claim); the row stays leased
       // and is claimed again once the lease expires.
@@ -243,7 +250,7 @@ export class DeliveryWorker {
     const { sender, clock } = this.opts;
     const secrets = this.secretsFor(delivery.hook);
     const signatures = secrets.secret === null ? null : await this.signer.sign(body, secrets.secret);
-    const req = prepare(delivery, body, secrets, signatures);
+    const req = prepare(delivery, body, signatures, secrets);
     const result = await sender.send(req);
     const outcome = {
       url: req.url,

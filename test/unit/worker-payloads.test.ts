@@ -1,4 +1,5 @@
-// A payload that came with the claim is sent as is; the store is asked only for the ones that did not.
+// A payload that came with the claim is sent as is; the store is asked only for the ones that did not;
+// an event's body is encoded once for all its hooks with the same content type.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { DeliveryWorker } from '../../src/delivery/worker.js';
@@ -40,9 +41,11 @@ test('payloads carried by the claim are not loaded again; the others are', async
     },
   } as unknown as Store;
   const bodies = new Map<string, string>();
+  const buffers = new Map<string, Buffer>();
   const sender: Sender = {
     async send(req: PreparedRequest) {
       bodies.set(`${req.headers['X-GitHub-Delivery']} ${req.url}`, req.body.toString('utf8'));
+      buffers.set(`${req.headers['X-GitHub-Delivery']} ${req.url}`, req.body);
       return { status: 'OK', statusCode: 200, duration: 0.01, responseHeaders: {}, responseBody: 'ok' };
     },
     async close() {},
@@ -63,4 +66,6 @@ test('payloads carried by the claim are not loaded again; the others are', async
     'g1 https://receiver.example/2': '{"carried":true}',
     'g2 https://receiver.example/1': '{"loaded":20}',
   });
+  // One Buffer, not one per hook: encoded once, and copied once to the signing thread.
+  assert.equal(buffers.get('g1 https://receiver.example/1'), buffers.get('g1 https://receiver.example/2'));
 });
