@@ -67,6 +67,26 @@ test('a process that opens a store and never closes it still exits (the thread d
   }
 });
 
+test('the checkpoint thread also starts in a process run with --input-type=module', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'hookline-wal-'));
+  try {
+    const open = new URL('../../src/storage/open.ts', import.meta.url).href;
+    const script = `
+      const { openStore } = await import(${JSON.stringify(open)});
+      const failures = [];
+      process.on('warning', (w) => failures.push(w.message));
+      const store = await openStore(${JSON.stringify(`sqlite:${join(dir, 'h.db')}`)});
+      await new Promise((r) => setTimeout(r, 300));
+      await store.close();
+      console.log(JSON.stringify(failures));
+    `;
+    const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { timeout: 20_000 });
+    assert.deepEqual(JSON.parse(stdout.trim()), [], 'no warning from the checkpoint thread');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test('hooks cached by one connection are re-read after another connection (or process) changes them', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'hookline-cache-'));
   const url = `sqlite:${join(dir, 'hookline.db')}`;

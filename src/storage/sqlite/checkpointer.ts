@@ -5,6 +5,7 @@
 // PASSIVE checkpoints never block the writer. The main connection keeps a far larger automatic
 // threshold as a backstop, so the WAL stays bounded even if this thread stops.
 import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 
 /** How often the thread checkpoints: a checkpoint with nothing to copy costs microseconds. */
@@ -12,25 +13,28 @@ export const CHECKPOINT_INTERVAL_MS = 100;
 /** The main connection's own automatic checkpoint, only reached if the thread falls far behind. */
 export const BACKSTOP_AUTOCHECKPOINT_PAGES = 20_000;
 
-// Plain CommonJS evaluated in the thread, so it runs the same under tsc's output and under tsx.
+// Evaluated in the thread, so it runs the same under tsc's output and under tsx. Dynamic imports,
+// because an eval'd thread is CommonJS or, when the process runs with --input-type=module, ESM (where
+// require() is not defined and the thread used to die at once, leaving only the backstop).
 const THREAD_SOURCE = `
-const { parentPort, workerData } = require('node:worker_threads');
-const Database = require(workerData.driver);
-const db = new Database(workerData.path, { fileMustExist: true });
-db.pragma('busy_timeout = 0');
-let reported = '';
-const timer = setInterval(() => {
-  try {
-    db.pragma('wal_checkpoint(PASSIVE)');
-  } catch (err) {
-    const message = String((err && err.message) || err);
-    if (message !== reported) parentPort.postMessage({ error: (reported = message) });
-  }
-}, workerData.intervalMs);
-parentPort.on('message', () => {
-  clearInterval(timer);
-  db.close();
-  parentPort.close();
+import('node:worker_threads').then(async ({ parentPort, workerData }) => {
+  const { default: Database } = await import(workerData.driverUrl);
+  const db = new Database(workerData.path, { fileMustExist: true });
+  db.pragma('busy_timeout = 0');
+  let reported = '';
+  const timer = setInterval(() => {
+    try {
+      db.pragma('wal_checkpoint(PASSIVE)');
+    } catch (err) {
+      const message = String((err && err.message) || err);
+      if (message !== reported) parentPort.postMessage({ error: (reported = message) });
+    }
+  }, workerData.intervalMs);
+  parentPort.on('message', () => {
+    clearInterval(timer);
+    db.close();
+    parentPort.close();
+  });
 });
 `;
 
@@ -41,8 +45,8 @@ export class Checkpointer {
   private exited = false;
 
   constructor(path: string, onError: (message: string) => void, intervalMs = CHECKPOINT_INTERVAL_MS) {
-    const driver = createRequire(import.meta.url).resolve('better-sqlite3');
-    this.thread = new Worker(THREAD_SOURCE, { eval: true, workerData: { driver, path, intervalMs } });
+    const driverUrl = pathToFileURL(createRequire(import.meta.url).resolve('better-sqlite3')).href;
+    this.thread = new Worker(THREAD_SOURCE, { eval: true, workerData: { driverUrl, path, intervalMs } });
     this.thread.on('message', (m: { error?: string }) => m.error && onError(m.error));
     this.thread.on('error', (err) => onError(err.message));
     this.thread.once('exit', () => (this.exited = true));
