@@ -72,7 +72,6 @@ export class Signer {
   private threadFailed = false;
   private queued: SignRequest[] = [];
   private readonly sentBatches = new Map<number, SentBatch>();
-  private largeBatchesSent = 0;
   private nextBatchId = 1;
 
   constructor(private readonly opts: SignerOptions = {}) {
@@ -108,7 +107,7 @@ export class Signer {
       if (r.body.length >= this.inlineMaxBytes) large = true;
     }
     // An ordinary batch waits for the thread only behind other ordinary ones, never behind a large body.
-    const offload = bytes >= this.inlineMaxBytes && (large || this.largeBatchesSent === 0);
+    const offload = bytes >= this.inlineMaxBytes && (large || !this.largeBatchSent());
     const thread = offload ? this.startedThread() : null;
     if (thread === null) return signInline(batch);
     // A fan-out signs one body under many secrets: each distinct body is copied to the thread once.
@@ -129,7 +128,11 @@ export class Signer {
     }
     if (this.sentBatches.size === 0) thread.ref(); // a batch being signed keeps the process alive
     this.sentBatches.set(id, { requests: batch, large });
-    if (large) this.largeBatchesSent++;
+  }
+
+  private largeBatchSent(): boolean {
+    for (const b of this.sentBatches.values()) if (b.large) return true;
+    return false;
   }
 
   /** The running thread, started if need be; null once it has failed. */
@@ -153,8 +156,9 @@ export class Signer {
   }
 
   private answer(thread: Worker, reply: ThreadReply): void {
-    const batch = this.take(reply.id);
+    const batch = this.sentBatches.get(reply.id);
     if (!batch) return; // already signed here, on close or failure
+    this.sentBatches.delete(reply.id);
     if (this.sentBatches.size === 0) thread.unref();
     batch.requests.forEach((r, i) => {
       const error = reply.errors[i];
@@ -172,15 +176,9 @@ export class Signer {
   }
 
   private signSentInline(): void {
-    for (const id of [...this.sentBatches.keys()]) signInline(this.take(id)!.requests);
-  }
-
-  private take(id: number): SentBatch | undefined {
-    const batch = this.sentBatches.get(id);
-    if (!batch) return undefined;
-    this.sentBatches.delete(id);
-    if (batch.large) this.largeBatchesSent--;
-    return batch;
+    const batches = [...this.sentBatches.values()];
+    this.sentBatches.clear();
+    for (const b of batches) signInline(b.requests);
   }
 }
 
