@@ -6,6 +6,7 @@ import { isIP } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { Agent } from 'undici';
 import { refusedAddress, type AllowedHosts } from '../domain/address-policy.js';
+import { rememberBounded } from '../storage/bounded-map.js';
 import { Deadlines } from './deadlines.js';
 import type { PreparedRequest } from './prepare.js';
 
@@ -82,8 +83,7 @@ export function createSender(opts: { allowedHosts: AllowedHosts; timeoutMs: numb
         ...dialTarget(parsed),
         refused: refused === null ? null : `${host} is ${refused}, refused by HOOKLINE_ALLOWED_HOSTS`,
       };
-      if (targets.size >= 10_000) targets.clear();
-      targets.set(url, target);
+      rememberBounded(targets, url, target, 10_000);
     }
     return target;
   };

@@ -7,6 +7,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { Clock } from '../domain/clock.js';
 import { isoSeconds } from '../domain/model.js';
 import type { ClaimedDelivery, DeliveryOutcome, EagerClaim } from '../storage/delivery-store.js';
+import { rememberBounded } from '../storage/bounded-map.js';
 import type { Store } from '../storage/store.js';
 import { encodeBody, prepare, type HookSecrets } from './prepare.js';
 import type { Sender } from './send.js';
@@ -294,10 +295,7 @@ export class DeliveryWorker {
     const c = hook.config;
     const key = `${hook.id}\n${c.secret ?? ''}\n${c.username ?? ''}\n${c.password ?? ''}`;
     let secrets = this.secrets.get(key);
-    if (!secrets) {
-      if (this.secrets.size >= SECRET_CACHE_ENTRIES) this.secrets.clear();
-      this.secrets.set(key, (secrets = this.opts.secretsOf(hook)));
-    }
+    if (!secrets) rememberBounded(this.secrets, key, (secrets = this.opts.secretsOf(hook)), SECRET_CACHE_ENTRIES);
     return secrets;
   }
 
