@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import type { Clock } from '../domain/clock.js';
 import { Unauthorized } from '../domain/errors.js';
 import { isoSeconds, type HookRecord } from '../domain/model.js';
-import type { AdministeredRepository, HookAlert, QueueStats } from '../storage/dashboard-store.js';
+import type { AdministeredRepository, HookAlert, HourlyHealth, QueueStats } from '../storage/dashboard-store.js';
 import type { Store } from '../storage/store.js';
 import { ORG_HOOK_SCOPES, REPO_HOOK_SCOPES, type AccessService, type HookScope, type Principal } from './access.js';
 import type { HookService } from './hooks.js';
@@ -17,6 +17,8 @@ const OVERVIEW_LIMIT = 200;
 /** Hooks shown on an owner's page (GitHub caps hooks per event at 20, 250 on GHES). */
 const HOOKS_LIMIT = 250;
 const HOUR_MS = 60 * 60 * 1000;
+/** The latest hours, counted from the deliveries on every view rather than kept. */
+const LIVE_HOURS = 2;
 
 /** Deliveries per hour for the last 24 hours, oldest first. */
 export interface HealthBar {
@@ -79,16 +81,38 @@ export class DashboardService {
     };
   }
 
-  /** An owner's hooks with 24 hourly health bars each. */
+  /**
+   * An owner's hooks with 24 hourly health bars each. Hours that are over are counted once and kept;
+   * the last LIVE_HOURS are counted from the deliveries on every view (late recordings may still land there).
+   */
   async hooksWithHealth(scope: HookScope): Promise<{ hook: HookRecord; health: HealthBar[] }[]> {
     const { hooks } = await this.hooks.list(scope, 0, HOOKS_LIMIT);
+    const ids = hooks.map((h) => h.id);
     const hours = lastDayHours(this.clock.now().getTime());
-    const rows = await this.store.hourlyHealth(hooks.map((h) => h.id), `${hours[0]}:00:00Z`);
-    const byKey = new Map(rows.map((r) => [`${r.hookId} ${r.hour}`, r]));
+    const settled = hours.slice(0, -LIVE_HOURS);
+    const liveFrom = hours[hours.length - LIVE_HOURS];
+    const counts = new Map<string, HourlyHealth>();
+    const key = (hookId: number, hour: string) => `${hookId} ${hour}`;
+    for (const row of await this.store.keptHealth(ids, settled[0])) counts.set(key(row.hookId, row.hour), row);
+
+    const firstMissing = new Map(ids.map((id) => [id, settled.find((hour) => !counts.has(key(id, hour)))]));
+    const missing = ids.filter((id) => firstMissing.get(id) !== undefined);
+    if (missing.length > 0) {
+      const from = missing.map((id) => firstMissing.get(id)!).sort()[0];
+      const found = new Map((await this.store.hourlyHealth(missing, `${from}:00:00Z`, `${liveFrom}:00:00Z`)).map((r) => [key(r.hookId, r.hour), r]));
+      const kept = missing.flatMap((hookId) => settled.filter((hour) => hour >= firstMissing.get(hookId)!).map((hour) => {
+        const row = found.get(key(hookId, hour));
+        return { hookId, hour, success: Number(row?.success ?? 0), failure: Number(row?.failure ?? 0) };
+      }));
+      await this.store.keepHealth(kept, settled[0]);
+      for (const row of kept) counts.set(key(row.hookId, row.hour), row);
+    }
+    for (const row of await this.store.hourlyHealth(ids, `${liveFrom}:00:00Z`, null)) counts.set(key(row.hookId, row.hour), row);
+
     return hooks.map((hook) => ({
       hook,
       health: hours.map((hour) => {
-        const row = byKey.get(`${hook.id} ${hour}`);
+        const row = counts.get(key(hook.id, hour));
         return { hour, success: Number(row?.success ?? 0), failure: Number(row?.failure ?? 0) };
       }),
     }));

@@ -59,8 +59,12 @@ export interface DashboardStore {
    * or all of them when `userId` is null (the site administrator); at most `limit` of each, by name.
    */
   listAdministered(userId: number | null, limit: number): Promise<{ repositories: AdministeredRepository[]; organizations: string[] }>;
-  /** Completed deliveries of these hooks since `since` (ISO), by hook and hour, successes being 2xx. */
-  hourlyHealth(hookIds: number[], since: string): Promise<HourlyHealth[]>;
+  /** Completed deliveries of these hooks from `since` to before `until` (ISO; open-ended when null), by hook and hour; successes are 2xx. */
+  hourlyHealth(hookIds: number[], since: string, until: string | null): Promise<HourlyHealth[]>;
+  /** Kept counts of hours that are over, from hour `since` (`YYYY-MM-DDTHH`) on. */
+  keptHealth(hookIds: number[], since: string): Promise<HourlyHealth[]>;
+  /** Keeps (or replaces) counts of hours that are over, and drops kept hours before `dropBefore`. */
+  keepHealth(rows: HourlyHealth[], dropBefore: string): Promise<void>;
   /** Inactive hooks and hooks whose latest delivery failed, across the site, at most `limit`. */
   hookAlerts(limit: number): Promise<HookAlert[]>;
   /** Completed deliveries since `since` (ISO) by outcome. */

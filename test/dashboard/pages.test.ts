@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { ADMIN_TOKEN } from '../support/app.js';
+import { ManualClock } from '../support/hooks.js';
 import { allDeliveries, arrivals, byEvent, deliveryRig, hook, ingest } from '../delivery/fixtures.js';
 import { DashboardClient } from './client.js';
 
@@ -115,4 +116,45 @@ test('health per hook per hour and the site status page come from the delivery l
   assert.match(site.body, /id="last-hour-failed">4</);
   assert.match(site.body, new RegExp(`href="/dashboard/repos/alice/hello/hooks/${bad.id}"`), 'the failing hook is listed');
   assert.doesNotMatch(site.body, new RegExp(`hooks/${good.id}"`));
+});
+
+test('health: hours that are over are counted once and kept; the window moves with the clock', async (t) => {
+  const clock = new ManualClock(new Date('2026-01-02T03:04:05Z'));
+  const { app, receiver, token, path } = await deliveryRig(t, {}, { clock });
+  const good = await hook(app, token, path, receiver.url('/ok'), { events: ['issues'] });
+  await hook(app, token, path, receiver.url('/status/500'), { events: ['issues'] });
+  const browser = new DashboardClient(app);
+  await browser.signIn(token);
+  let seen = 2;
+  const deliverOne = async () => {
+    await ingest(app, { event: 'issues', action: 'opened', repository: 'alice/hello', payload: {} });
+    await arrivals(receiver, () => true, (seen += 2));
+    await app.worker!.idle();
+  };
+  const labels = async () => {
+    const page = await browser.get('/dashboard/repos/alice/hello');
+    return [...page.body.matchAll(/aria-label="(\d+) deliveries in 24 hours, (\d+) failed"/g)].map((m) => `${m[1]}/${m[2]}`);
+  };
+  await arrivals(receiver, () => true, 2);
+  await app.worker!.idle();
+  await deliverOne(); // hour 03: two pings and one event each
+  clock.advance(60 * 60 * 1000);
+  await deliverOne(); // hour 04
+  assert.deepEqual(await labels(), ['3/0', '3/3']);
+
+  clock.advance(3 * 60 * 60 * 1000);
+  await deliverOne(); // hour 07; hours 03 and 04 are over now and get kept
+  assert.deepEqual(await labels(), ['4/0', '4/4']);
+  const kept = await app.store.keptHealth([good.id], '2026-01-02T03');
+  assert.deepEqual(kept.filter((r) => r.hour <= '2026-01-02T04').map((r) => [r.hour, Number(r.success), Number(r.failure)]),
+    [['2026-01-02T03', 2, 0], ['2026-01-02T04', 1, 0]]);
+
+  // Kept hours are read, not recounted: with their deliveries pruned, the bars stay.
+  assert.ok((await app.store.pruneDeliveries('2026-01-02T05:00:00Z')) > 0);
+  assert.deepEqual(await labels(), ['4/0', '4/4']);
+
+  clock.advance(25 * 60 * 60 * 1000);
+  await browser.signIn(token); // the session has expired meanwhile
+  assert.deepEqual(await labels(), ['0/0', '0/0'], 'everything is older than 24 hours now');
+  assert.deepEqual(await app.store.keptHealth([good.id], '2026-01-01T00').then((rows) => rows.filter((r) => r.hour < '2026-01-02T09')), [], 'kept hours before the window are dropped');
 });

@@ -39,15 +39,34 @@ export function postgresDashboard(db: Db): DashboardStore {
       return { repositories: repos.rows, organizations: orgs.rows.map((r) => r.login) };
     },
 
-    async hourlyHealth(hookIds, since) {
+    async hourlyHealth(hookIds, since, until) {
       if (hookIds.length === 0) return [];
       const { rows } = await db.query<HourlyHealth>(
         `SELECT hook_id AS "hookId", substr(delivered_at, 1, 13) AS hour,
                 count(*) FILTER (WHERE ${OK})::int AS success, count(*) FILTER (WHERE NOT (${OK}))::int AS failure
          FROM deliveries
-         WHERE state = 'done' AND hook_id = ANY($1::bigint[]) AND delivered_at >= $2
-         GROUP BY hook_id, hour ORDER BY hook_id, hour`, [hookIds, since]);
+         WHERE state = 'done' AND hook_id = ANY($1::bigint[]) AND delivered_at >= $2 AND ($3::text IS NULL OR delivered_at < $3)
+         GROUP BY hook_id, hour ORDER BY hook_id, hour`, [hookIds, since, until]);
       return rows;
+    },
+    async keptHealth(hookIds, since) {
+      if (hookIds.length === 0) return [];
+      const { rows } = await db.query<HourlyHealth>(
+        `SELECT hook_id AS "hookId", hour, success, failure FROM delivery_health_hours
+         WHERE hook_id = ANY($1::bigint[]) AND hour >= $2 ORDER BY hook_id, hour`, [hookIds, since]);
+      return rows;
+    },
+    async keepHealth(rows, dropBefore) {
+      await db.transaction(async (q) => {
+        if (rows.length > 0) {
+          await q.query(
+            `INSERT INTO delivery_health_hours (hook_id, hour, success, failure)
+             SELECT * FROM unnest($1::bigint[], $2::text[], $3::int[], $4::int[])
+             ON CONFLICT (hook_id, hour) DO UPDATE SET success = EXCLUDED.success, failure = EXCLUDED.failure`,
+            [rows.map((r) => r.hookId), rows.map((r) => r.hour), rows.map((r) => r.success), rows.map((r) => r.failure)]);
+        }
+        await q.query('DELETE FROM delivery_health_hours WHERE hour < $1', [dropBefore]);
+      });
     },
     async hookAlerts(limit) {
       return (await db.query<HookAlert>(`${ALERTS_SQL} LIMIT $1`, [limit])).rows;

@@ -45,13 +45,27 @@ export function sqliteDashboard(db: Database): DashboardStore {
       return { repositories, organizations };
     },
 
-    async hourlyHealth(hookIds, since) {
+    async hourlyHealth(hookIds, since, until) {
       if (hookIds.length === 0) return [];
       return prepare(`SELECT hook_id AS hookId, substr(delivered_at, 1, 13) AS hour,
                              sum(${OK}) AS success, sum(NOT (${OK})) AS failure
                       FROM deliveries
-                      WHERE state = 'done' AND hook_id IN (SELECT value FROM json_each(?)) AND delivered_at >= ?
-                      GROUP BY hook_id, hour ORDER BY hook_id, hour`).all(JSON.stringify(hookIds), since) as HourlyHealth[];
+                      WHERE state = 'done' AND hook_id IN (SELECT value FROM json_each(@ids)) AND delivered_at >= @since
+                        AND (@until IS NULL OR delivered_at < @until)
+                      GROUP BY hook_id, hour ORDER BY hook_id, hour`).all({ ids: JSON.stringify(hookIds), since, until }) as HourlyHealth[];
+    },
+    async keptHealth(hookIds, since) {
+      if (hookIds.length === 0) return [];
+      return prepare(`SELECT hook_id AS hookId, hour, success, failure FROM delivery_health_hours
+                      WHERE hook_id IN (SELECT value FROM json_each(?)) AND hour >= ? ORDER BY hook_id, hour`)
+        .all(JSON.stringify(hookIds), since) as HourlyHealth[];
+    },
+    async keepHealth(rows, dropBefore) {
+      const keep = prepare('INSERT OR REPLACE INTO delivery_health_hours (hook_id, hour, success, failure) VALUES (@hookId, @hour, @success, @failure)');
+      db.transaction(() => {
+        for (const row of rows) keep.run(row);
+        prepare('DELETE FROM delivery_health_hours WHERE hour < ?').run(dropBefore);
+      })();
     },
     async hookAlerts(limit) {
       const rows = prepare(`${ALERTS_SQL} LIMIT ?`).all(limit) as (Omit<HookAlert, 'active'> & { active: number })[];
