@@ -77,6 +77,7 @@ test('CSRF: every POST needs the form token bound to the session, and a foreign 
   assert.equal((await browser.post(ping, {}, { csrf: foreign })).status, 403, "another session's token");
   assert.equal((await browser.post(ping, {}, { from: hookPage, origin: 'http://localhost:8080' })).status, 403, 'another port is another origin');
   assert.equal((await browser.post(ping, {}, { from: hookPage, origin: 'https://evil.example' })).status, 403);
+  assert.equal((await browser.post(ping, {}, { from: hookPage, origin: 'null' })).status, 403, 'an opaque origin');
   assert.equal((await browser.post('/dashboard/sign-in', { token: ADMIN_TOKEN }, { csrf: null })).status, 403, 'sign-in too');
   await app.worker!.idle();
   assert.equal(receiver.received.filter(byEvent('ping')).length, 1, 'no refused post sent a ping');
@@ -85,6 +86,10 @@ test('CSRF: every POST needs the form token bound to the session, and a foreign 
   assert.equal(accepted.status, 303);
   assert.equal(accepted.location, `${hookPage}?notice=ping`);
   await arrivals(receiver, byEvent('ping'), 2);
+  // Behind a TLS-terminating proxy the browser's Origin is https while Hookline sees http: same host, accepted.
+  assert.equal((await browser.post(ping, {}, { from: hookPage, origin: 'https://localhost:80' })).status, 303);
+  assert.equal((await browser.post(ping, {}, { from: hookPage, origin: null })).status, 303, 'no Origin: the token alone decides');
+  await arrivals(receiver, byEvent('ping'), 4);
 });
 
 test('every dashboard response carries a Content-Security-Policy without unsafe-inline', async (t) => {

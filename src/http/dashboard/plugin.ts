@@ -81,11 +81,12 @@ export async function dashboardPlugin(app: FastifyInstance, deps: DashboardDeps)
       if (principal) request.dashboard = { sessionId, principal };
     }
   });
-  // A cross-origin post is refused before anything else; the CSRF token covers browsers that send no Origin.
+  // A post from another host or port is refused before anything else; the CSRF token covers browsers
+  // that send no Origin. The scheme is not compared: behind a TLS-terminating proxy Hookline sees http.
   app.addHook('preHandler', (request, reply, done) => {
     if (request.method !== 'POST') return done();
     const origin = request.headers.origin;
-    if (origin !== undefined && origin !== `${request.protocol}://${request.host}`) {
+    if (origin !== undefined && !sameHost(origin, request.host)) {
       void reply.code(403).type('text/html').send(errorPage(pageContext(request, reply), 403, 'Cross-origin request refused.'));
       return;
     }
@@ -102,6 +103,16 @@ export async function dashboardPlugin(app: FastifyInstance, deps: DashboardDeps)
   app.setNotFoundHandler((request, reply) => reply.code(404).type('text/html').send(errorPage(pageContext(request, reply), 404, 'Not Found')));
 
   registerDashboardRoutes(app, deps);
+}
+
+/** Whether an Origin names this host and port (a default port written out or not). */
+function sameHost(origin: string, host: string): boolean {
+  try {
+    const parsed = new URL(origin);
+    return parsed.host === new URL(`${parsed.protocol}//${host}`).host;
+  } catch {
+    return false; // "null" and other opaque origins
+  }
 }
 
 /** `/` sends browsers to the dashboard; API clients asking for JSON get JSON, as before. */
