@@ -1,6 +1,7 @@
 // GET /metrics: who may read it, counters that move by exactly the deliveries made, gauges read from
 // the database, and the unauthenticated HOOKLINE_METRICS_PORT listener.
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { ConfigError, loadConfig } from '../../src/config.js';
 import { ADMIN_TOKEN } from '../support/app.js';
@@ -116,4 +117,20 @@ test('HOOKLINE_METRICS_PORT is validated like the other variables', () => {
     assert.throws(() => loadConfig({ HOOKLINE_METRICS_PORT: bad }), (err: unknown) =>
       err instanceof ConfigError && /HOOKLINE_METRICS_PORT must be a whole number/.test(err.message));
   }
+});
+
+test('docs/grafana-dashboard.json asks only for series that /metrics exposes', async (t) => {
+  const { app, receiver, token, path } = await deliveryRig(t);
+  await hook(app, token, path, receiver.url('/ok'), { events: ['issues'] });
+  await ingest(app, { event: 'issues', action: 'opened', repository: 'alice/hello', payload: {} });
+  await arrivals(receiver, byEvent('issues'), 1);
+  await app.worker!.idle();
+  const exposed = new Set((await scrape(app)).split('\n').filter((l) => l && !l.startsWith('#')).map((l) => /^[a-zA-Z_:]+/.exec(l)![0]));
+  const dashboard = JSON.parse(readFileSync(new URL('../../docs/grafana-dashboard.json', import.meta.url), 'utf8'));
+  const asked = new Set<string>();
+  for (const panel of dashboard.panels) {
+    for (const target of panel.targets) for (const m of String(target.expr).matchAll(/\b([a-z_]+)\{/g)) asked.add(m[1]);
+  }
+  assert.ok(asked.size >= 8);
+  assert.deepEqual([...asked].filter((name) => !exposed.has(name)), []);
 });
