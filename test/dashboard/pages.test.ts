@@ -33,6 +33,18 @@ test('a user sees only what they administer, and gets 404 by URL for hooks and d
   assert.doesNotMatch((await narrow.get('/dashboard')).body, /bob\/own/);
   assert.equal((await narrow.get('/dashboard/repos/bob/own')).status, 404);
 
+  // Each action needs the scope its REST endpoint needs: a read:repo_hook token reads and pings, but
+  // cannot redeliver, edit or delete.
+  const reader = new DashboardClient(app);
+  await reader.signIn(await app.user('alice', ['read:repo_hook']));
+  const hookPage = `/dashboard/repos/alice/hello/hooks/${h.id}`;
+  assert.equal((await reader.get(`${hookPage}/deliveries/${ping.id}`)).status, 200);
+  assert.equal((await reader.post(`${hookPage}/pings`, {}, { from: hookPage })).status, 303);
+  assert.equal((await reader.post(`${hookPage}/deliveries/${ping.id}/attempts`, {}, { from: hookPage })).status, 404);
+  assert.equal((await reader.post(hookPage, { url: receiver.url('/x'), events: 'push' }, { from: hookPage })).status, 404);
+  assert.equal((await reader.post(`${hookPage}/delete`, {}, { from: hookPage })).status, 404);
+  assert.equal((await app.call('GET', `${path}/${h.id}`, { token })).json().config.url, receiver.url('/ok'));
+
   const admin = new DashboardClient(app);
   await admin.signIn(ADMIN_TOKEN);
   const all = await admin.get('/dashboard');

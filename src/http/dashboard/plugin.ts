@@ -74,6 +74,7 @@ export async function dashboardPlugin(app: FastifyInstance, deps: DashboardDeps)
     void reply.header('Content-Security-Policy', CSP);
     void reply.header('X-Content-Type-Options', 'nosniff');
     void reply.header('Referrer-Policy', 'same-origin');
+    if (request.url.startsWith('/dashboard/static/')) return; // the same for everyone: no session needed
     void reply.header('Cache-Control', 'no-store');
     const sessionId = request.cookies[SESSION_COOKIE];
     if (sessionId) {

@@ -156,7 +156,7 @@ export function registerDashboardRoutes(app: FastifyInstance, deps: DashboardDep
     });
 
     app.post(`${hookPath}/deliveries/:delivery/attempts`, async (request, reply) => {
-      const scope = await scopeOf(request, 'read');
+      const scope = await scopeOf(request, 'write');
       const p = request.params as Params;
       const hookId = idOf(p.hook);
       await deliveries.redeliver(scope, hookId, idOf(p.delivery));
