@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { ADMIN_TOKEN } from '../support/app.js';
 import { ManualClock } from '../support/hooks.js';
+import { createOrg, setRole } from '../support/orgs.js';
 import { allDeliveries, arrivals, byEvent, deliveryRig, hook, ingest } from '../delivery/fixtures.js';
 import { DashboardClient } from './client.js';
 
@@ -169,4 +170,34 @@ test('health: hours that are over are counted once and kept; the window moves wi
   await browser.signIn(token); // the session has expired meanwhile
   assert.deepEqual(await labels(), ['0/0', '0/0'], 'everything is older than 24 hours now');
   assert.deepEqual(await app.store.keptHealth([good.id], '2026-01-01T00').then((rows) => rows.filter((r) => r.hour < '2026-01-02T09')), [], 'kept hours before the window are dropped');
+});
+
+test('organization hooks: listed for their owners, created and pinged through the same pages, no Test push', async (t) => {
+  const { app, receiver, token: repoToken } = await deliveryRig(t);
+  const token = await app.user('alice', ['admin:org_hook', 'repo']);
+  await createOrg(app, 'Acme', 'alice');
+  await app.repo(repoToken, 'tools', 'Acme');
+  const browser = new DashboardClient(app);
+  await browser.signIn(token);
+  const overview = await browser.get('/dashboard');
+  assert.match(overview.body, /href="\/dashboard\/orgs\/Acme">Acme<\/a>/);
+  assert.match(overview.body, /Acme\/tools/, "the organization's repositories too");
+
+  const owner = '/dashboard/orgs/Acme';
+  const created = await browser.post(`${owner}/hooks`, { url: receiver.url('/ok'), content_type: 'json', events: 'repository', active: '1' }, { from: owner });
+  assert.equal(created.status, 303, created.body);
+  const [h] = (await app.call('GET', '/orgs/Acme/hooks', { token })).json();
+  assert.deepEqual(h.events, ['repository']);
+  await arrivals(receiver, byEvent('ping'), 1);
+  const page = await browser.get(`${owner}/hooks/${h.id}`);
+  assert.match(page.body, />Ping<\/button>/);
+  assert.doesNotMatch(page.body, /Test push/);
+  assert.equal((await browser.post(`${owner}/hooks/${h.id}/tests`, {}, { from: owner })).status, 404);
+
+  const bobToken = await app.user('bob', ['admin:org_hook']);
+  await setRole(app, 'Acme', 'bob', 'member');
+  const member = new DashboardClient(app);
+  await member.signIn(bobToken);
+  assert.doesNotMatch((await member.get('/dashboard')).body, /Acme/);
+  assert.equal((await member.get(`${owner}/hooks/${h.id}`)).status, 404, 'a member is not an owner');
 });

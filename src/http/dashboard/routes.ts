@@ -84,7 +84,8 @@ export function registerDashboardRoutes(app: FastifyInstance, deps: DashboardDep
       const scope = await scopeOf(request, 'write');
       const form = (request.body ?? {}) as Form;
       try {
-        const hook = await hooks.create(scope, { config: configOf(form), events: eventsOf(form), active: form.active === '1' }, principalOf(request).user);
+        const input = { name: 'web', config: configOf(form), events: eventsOf(form), active: form.active === '1' };
+        const hook = await hooks.create(scope, input, principalOf(request).user);
         return reply.redirect(`${ownerBase(scope.path)}/hooks/${hook.id}?notice=created`, 303);
       } catch (err) {
         const errors = fieldErrors(err);
