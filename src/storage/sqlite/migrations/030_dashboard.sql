@@ -1,8 +1,9 @@
 -- Dashboard sign-ins: only a hash of the session id is stored, so a copied table cannot be replayed;
--- the token's hash is kept so that a revoked token ends its sessions too.
+-- the token's hash is kept so that a revoked token ends its sessions too. No foreign key on user_id:
+-- a session whose user or token is gone simply stops authenticating, and never blocks their removal.
 CREATE TABLE dashboard_sessions (
   id_hash    TEXT PRIMARY KEY,
-  user_id    INTEGER NOT NULL REFERENCES accounts(id),
+  user_id    INTEGER NOT NULL,
   token_hash TEXT NOT NULL,
   expires_at INTEGER NOT NULL,
   created_at TEXT NOT NULL
