@@ -7,6 +7,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, test } from 'node:test';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { ADMIN_TOKEN } from '../support/app.js';
 import { deliveryRig, hook, ingest } from '../delivery/fixtures.js';
 
 const CHROMIUM = process.env.HOOKLINE_TEST_CHROMIUM ?? '/usr/bin/chromium';
@@ -57,6 +58,8 @@ test('sign in, open a hook, read a delivery, Redeliver, Ping, edit the hook, Sig
   await signIn(page, base, token);
   await page.screenshot({ path: `${SHOTS}/dashboard-overview.png`, fullPage: true });
   await page.getByRole('link', { name: 'alice/hello' }).click();
+  await page.locator('svg.health').first().waitFor();
+  await page.screenshot({ path: `${SHOTS}/dashboard-owner.png`, fullPage: true });
   await page.getByRole('link', { name: `${evilReceiver.url}/hook` }).click();
   await page.getByRole('heading', { name: 'Recent Deliveries' }).waitFor();
   assert.equal(page.url(), `${base}/dashboard/repos/alice/hello/hooks/${h.id}`, 'every hook page has its own URL');
@@ -137,4 +140,22 @@ test('CSRF: a form posted from another port of the same host is refused, though 
   assert.equal(response.status(), 403);
   await page.screenshot({ path: `${SHOTS}/dashboard-csrf-refused.png` });
   assert.equal((await app.call('GET', `${path}/${h.id}`, { token })).statusCode, 200, 'the hook was not deleted');
+});
+
+test('the site administrator sees failing hooks and the queue on Site status', async (t) => {
+  const { app, receiver, token, path } = await deliveryRig(t);
+  const base = await app.http.listen({ port: 0, host: '127.0.0.1' });
+  const failing = await hook(app, token, path, receiver.url('/status/500'), { events: ['issues'] });
+  await ingest(app, { event: 'issues', action: 'opened', repository: 'alice/hello', payload: {} });
+  await app.worker!.idle();
+  const context = await browser.newContext();
+  t.after(() => context.close());
+  const page = await context.newPage();
+  await signIn(page, base, ADMIN_TOKEN);
+  await page.getByRole('link', { name: 'Site status' }).click();
+  await page.getByRole('heading', { name: 'Failing or disabled hooks' }).waitFor();
+  assert.equal(await page.locator('#last-hour-failed').innerText(), '2', 'the ping and the event');
+  assert.equal(await page.getByRole('link', { name: receiver.url('/status/500') }).getAttribute('href'),
+    `/dashboard/repos/alice/hello/hooks/${failing.id}`);
+  await page.screenshot({ path: `${SHOTS}/dashboard-site.png`, fullPage: true });
 });

@@ -15,7 +15,7 @@ export function sitePage(ctx: PageContext, s: SiteStatus): string {
         <div><dt>Delivered in the last hour</dt><dd id="last-hour">${total}</dd></div>
         <div><dt>Succeeded</dt><dd class="ok" id="last-hour-ok">${s.lastHour.success}</dd></div>
         <div><dt>Failed</dt><dd class="bad" id="last-hour-failed">${s.lastHour.failure}</dd></div>
-        <div><dt>Rate</dt><dd>${(total / 60).toFixed(1)} / min</dd></div>
+        <div><dt>Rate</dt><dd>${(total / 60).toFixed(2)} / min</dd></div>
         <div><dt>Hooks disabled</dt><dd>${s.queue.hooksDisabled}</dd></div>
       </dl>
       <h2>Failing or disabled hooks</h2>
