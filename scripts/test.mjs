@@ -9,8 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const files = (dir) => readdirSync(dir).filter((f) => f.endsWith('.test.ts')).map((f) => join(dir, f)).sort();
-const all = ['test/unit', 'test/contract', 'test/api', 'test/delivery', 'test/compat'].flatMap(files);
-const perEngine = ['test/api', 'test/delivery', 'test/compat'].flatMap(files);
+const all = ['test/unit', 'test/contract', 'test/api', 'test/delivery', 'test/compat', 'test/metrics', 'test/dashboard'].flatMap(files);
+const perEngine = ['test/api', 'test/delivery', 'test/compat', 'test/metrics', 'test/dashboard'].flatMap(files);
 const scale = files('test/scale');
 const postgres = Boolean(process.env.HOOKLINE_TEST_POSTGRES_URL);
 const totals = { passed: 0, failed: 0, skipped: 0 };

@@ -1,14 +1,18 @@
 // Wires configuration, storage, services, the HTTP server and the delivery worker. Never listens.
+import { createHmac } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import type { Config } from './config.js';
 import { DeliveryPruner } from './delivery/pruner.js';
 import { createSender } from './delivery/send.js';
 import { DeliveryWorker } from './delivery/worker.js';
 import { systemClock, type Clock } from './domain/clock.js';
+import { buildMetricsServer } from './http/metrics.js';
 import { buildServer } from './http/server.js';
+import { Metrics } from './metrics/metrics.js';
 import { resolveSecretKey } from './secret-key.js';
 import { AccessService } from './services/access.js';
 import { AccountService } from './services/accounts.js';
+import { DashboardService } from './services/dashboard.js';
 import { DeliveryService } from './services/deliveries.js';
 import { EventService, type DeliverySignal } from './services/events.js';
 import { HookService } from './services/hooks.js';
@@ -32,6 +36,8 @@ export interface App {
   /** Deletes deliveries past the retention window (null when this process runs no worker). */
   pruner: DeliveryPruner | null;
   store: Store;
+  /** The unauthenticated /metrics and /healthz listener, when HOOKLINE_METRICS_PORT is set (not listening). */
+  metricsHttp: FastifyInstance | null;
   /** Set when this start generated the site administrator's token (print it once). */
   generatedAdminToken: string | null;
   /** Starts the worker, its cross-process wake-ups and the pruner (when the configuration runs a worker). */
@@ -43,7 +49,8 @@ export async function buildApp(options: AppOptions): Promise<App> {
   const { config } = options;
   const clock = options.clock ?? systemClock;
   const store = options.store ?? (await openStore(config.databaseUrl));
-  const box = createSecretBox(resolveSecretKey(config));
+  const secretKey = resolveSecretKey(config);
+  const box = createSecretBox(secretKey);
   const urls = urlsFor(config.publicUrl);
   const sender = createSender({ allowedHosts: config.allowedHosts, timeoutMs: config.deliveryTimeoutMs });
   // The worker is created after the HTTP server (it logs through the server's logger); wake-ups reach it lazily.
@@ -56,6 +63,8 @@ export async function buildApp(options: AppOptions): Promise<App> {
   const events = new EventService(store, access, clock, urls, signal);
   const deliveries = new DeliveryService(store, hooks, clock, signal);
   hooks.onCreated((hook, scope, actor) => events.ping(scope, hook, actor));
+  const metrics = new Metrics(store, clock);
+  events.onAccepted((event) => metrics.eventAccepted(event));
   const { generatedToken } = await accounts.ensureSiteAdmin(config.adminToken);
 
   const http = buildServer({
@@ -63,7 +72,11 @@ export async function buildApp(options: AppOptions): Promise<App> {
     bodyLimitBytes: config.bodyLimitBytes,
     services: { access, accounts, hooks, deliveries, events },
     urls,
+    metrics,
+    dashboard: new DashboardService(store, access, hooks, clock),
+    csrfKey: createHmac('sha256', secretKey).update('hookline dashboard csrf').digest(),
   });
+  const metricsHttp = config.metricsPort === null ? null : buildMetricsServer(metrics);
   const logger = http.log;
 
   const open = (sealed: string | null) => (sealed === null ? null : box.open(sealed));
@@ -73,6 +86,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
       concurrency: config.deliveryConcurrency,
       perHook: config.deliveryConcurrencyPerHook,
       leaseMs: config.deliveryLeaseMs,
+      metrics,
       secretsOf: (hook) => ({ secret: open(hook.config.secret), username: open(hook.config.username), password: open(hook.config.password) }),
     });
   }
@@ -85,6 +99,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
     worker,
     pruner,
     store,
+    metricsHttp,
     generatedAdminToken: generatedToken,
     async start() {
       if (!worker) return;
@@ -102,6 +117,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
     pruner?.stop();
     await unlisten();
     await http.close();
+    await metricsHttp?.close();
     await worker?.stop();
     await sender.close();
     await store.close();

@@ -31,6 +31,8 @@ export interface Config {
   /** fastify/pino log level for `serve` and `worker`. */
   readonly logLevel: string;
   readonly dataDir: string;
+  /** Port of the unauthenticated /metrics and /healthz listener; null when there is none. */
+  readonly metricsPort: number | null;
 }
 
 /** Thrown with every invalid setting listed, so one start reports all of them. */
@@ -157,6 +159,7 @@ export function loadConfig(env: Source = process.env, overrides: Source = {}, ex
     runWorker: true,
     logLevel,
     dataDir: (src.HOOKLINE_DATA_DIR ?? '').trim() || './data',
+    metricsPort: (src.HOOKLINE_METRICS_PORT ?? '').trim() === '' ? null : int('HOOKLINE_METRICS_PORT', 0, 0, 65535),
     ...extra,
   };
   if (problems.length > 0) throw new ConfigError(problems);

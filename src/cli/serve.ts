@@ -8,6 +8,10 @@ export async function runServe(config: Config, roles: { api: boolean }): Promise
     console.log(`\nHookline site administrator token (shown once, store it now):\n\n  ${app.generatedAdminToken}\n`);
   }
   await app.start();
+  if (app.metricsHttp && config.metricsPort !== null) {
+    const address = await app.metricsHttp.listen({ port: config.metricsPort, host: config.host });
+    console.log(`hookline: metrics listening on ${address}/metrics`);
+  }
   if (roles.api) {
     const address = await app.http.listen({ port: config.port, host: config.host });
     console.log(`hookline: API listening on ${address} (public URL ${config.publicUrl})`);

@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Clock } from '../domain/clock.js';
 import { isoSeconds } from '../domain/model.js';
+import { attemptReport, type AttemptMetrics } from '../metrics/attempt.js';
 import type { ClaimedDelivery, DeliveryOutcome, EagerClaim } from '../storage/delivery-store.js';
 import { rememberBounded } from '../storage/bounded-map.js';
 import type { Store } from '../storage/store.js';
@@ -27,6 +28,7 @@ export interface WorkerOptions {
   /** Longest sleep between checks when nothing wakes the worker. */
   pollMs?: number;
   logger?: FastifyBaseLogger;
+  metrics?: AttemptMetrics;
 }
 
 /** While fewer slots than a batch are free, a claim waits at most this long for more to free up. */
@@ -273,7 +275,8 @@ export class DeliveryWorker {
     const { store, logger } = this.opts;
     try {
       const recorded = await this.withRetries(() => store.completeDelivery(delivery.id, this.id, outcome));
-      if (!recorded) logger?.warn({ delivery: delivery.id }, 'lease lost before the outcome was recorded');
+      if (recorded) this.opts.metrics?.recordAttempt(attemptReport(delivery, outcome));
+      else logger?.warn({ delivery: delivery.id }, 'lease lost before the outcome was recorded');
     } catch (err) {
       // The lease expires and the row is claimed again: at-least-once, never lost.
       logger?.error({ err, delivery: delivery.id }, 'delivery could not be recorded; it will be retried');

@@ -4,8 +4,11 @@ import { createHash, randomBytes } from 'node:crypto';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { BadRequest } from '../domain/errors.js';
 import type { Principal } from '../services/access.js';
+import { dashboardPlugin, rootRedirect, type DashboardDeps } from './dashboard/plugin.js';
 import { handleError, handleNotFound } from './errors.js';
-import { registerRoutes, type RouteDeps } from './routes/index.js';
+import { metricsRoutes } from './metrics.js';
+import type { Metrics } from '../metrics/metrics.js';
+import { registerRoutes } from './routes/index.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -34,7 +37,8 @@ function requestId(): string {
   return `${REQUEST_ID_PREFIX.slice(0, 4)}:${REQUEST_ID_PREFIX.slice(4)}:${n.slice(0, 6)}:${n.slice(6, 12)}:${n.slice(12)}`;
 }
 
-export interface ServerOptions extends RouteDeps {
+export interface ServerOptions extends DashboardDeps {
+  metrics: Metrics;
   logger: boolean | { level: string };
   bodyLimitBytes: number;
 }
@@ -100,5 +104,9 @@ export function buildServer(opts: ServerOptions): FastifyInstance {
 
   void app.register(async (root) => registerRoutes(root, opts));
   void app.register(async (v3) => registerRoutes(v3, opts), { prefix: '/api/v3' });
+  // Beside the REST API, not inside it: their own parsers, authentication and error pages.
+  void app.register(metricsRoutes(opts.metrics, opts.services.access));
+  void app.register(rootRedirect);
+  void app.register(dashboardPlugin, { ...opts, prefix: '/dashboard' });
   return app;
 }

@@ -49,7 +49,11 @@ export class AccessService {
     if (!authorization) throw new Unauthorized('Requires authentication');
     const match = /^(?:token|bearer)\s+(\S+)\s*$/i.exec(authorization);
     if (!match) throw new Unauthorized('Bad credentials');
-    const hash = hashToken(match[1]);
+    return this.authenticateHash(hashToken(match[1]));
+  }
+
+  /** The caller whose token has this hash (a dashboard session keeps only the hash). */
+  async authenticateHash(hash: string): Promise<Principal> {
     if (this.adminTokenHash && sameHash(hash, this.adminTokenHash)) {
       const admin = await this.store.findAccountByLogin(SITE_ADMIN_LOGIN);
       if (admin) return { user: admin, scopes: SITE_ADMIN_SCOPES, siteAdmin: true };

@@ -45,6 +45,8 @@ const ingestBody = bodySchema<{
 );
 
 export class EventService {
+  private acceptedListeners: ((event: string) => void)[] = [];
+
   constructor(
     private readonly store: Store,
     private readonly access: AccessService,
@@ -52,6 +54,11 @@ export class EventService {
     private readonly urls: Urls,
     private readonly signal: DeliverySignal,
   ) {}
+
+  /** Called with the event's name each time an event is accepted (the metrics count them). */
+  onAccepted(listener: (event: string) => void): void {
+    this.acceptedListeners.push(listener);
+  }
 
   async ingest(principal: Principal, body: unknown): Promise<{ guid: string; deliveries: number }> {
     if (!this.access.hasScope(principal, INGEST_SCOPES)) throw new NotFound();
@@ -138,6 +145,7 @@ export class EventService {
     );
     // Deliveries leased at acceptance are already with the worker; the rest wait for a claim.
     if (deliveries > leased) this.signal.notify();
+    for (const listener of this.acceptedListeners) listener(event);
     return { guid, deliveries };
   }
 

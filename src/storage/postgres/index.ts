@@ -8,6 +8,7 @@ import { postgresAccounts } from './accounts.js';
 import { Db } from './db.js';
 import { dueChannel, postgresDeliveries } from './deliveries.js';
 import { postgresHooks } from './hooks.js';
+import { postgresDashboard } from './dashboard.js';
 
 const MIGRATIONS_DIR = fileURLToPath(new URL('./migrations', import.meta.url));
 /** Advisory lock key held while migrating, so concurrent starts apply each migration once. */
@@ -69,6 +70,7 @@ export async function openPostgresStore(url: string): Promise<Store> {
     ...withAccountCache(postgresAccounts(db)),
     ...postgresHooks(db),
     ...deliveries,
+    ...postgresDashboard(db),
     listenForDue: (listener) => listen(connectionString, options, channel, listener),
   };
 }

@@ -12,6 +12,7 @@ import { sqliteAccounts } from './accounts.js';
 import { HookCache } from './hook-cache.js';
 import { sqliteHooks } from './hooks.js';
 import { sqliteDeliveries } from './deliveries.js';
+import { sqliteDashboard } from './dashboard.js';
 
 const MIGRATIONS_DIR = fileURLToPath(new URL('./migrations', import.meta.url));
 
@@ -59,5 +60,6 @@ export function openSqliteStore(url: string): Store {
     ...withAccountCache(sqliteAccounts(db)),
     ...sqliteHooks(db, hookCache),
     ...sqliteDeliveries(db, hookCache),
+    ...sqliteDashboard(db),
   };
 }
