@@ -9,6 +9,7 @@ import { buildServer } from './http/server.js';
 import { resolveSecretKey } from './secret-key.js';
 import { AccessService } from './services/access.js';
 import { AccountService } from './services/accounts.js';
+import { wireApps } from './services/app-wiring.js';
 import { DeliveryService } from './services/deliveries.js';
 import { EventService, type DeliverySignal } from './services/events.js';
 import { HookService } from './services/hooks.js';
@@ -56,12 +57,13 @@ export async function buildApp(options: AppOptions): Promise<App> {
   const events = new EventService(store, access, clock, urls, signal);
   const deliveries = new DeliveryService(store, hooks, clock, signal);
   hooks.onCreated((hook, scope, actor) => events.ping(scope, hook, actor));
+  const appServices = wireApps(store, access, hooks, events, clock, urls);
   const { generatedToken } = await accounts.ensureSiteAdmin(config.adminToken);
 
   const http = buildServer({
     logger: options.logger ?? false,
     bodyLimitBytes: config.bodyLimitBytes,
-    services: { access, accounts, hooks, deliveries, events },
+    services: { access, accounts, hooks, deliveries, events, ...appServices },
     urls,
   });
   const logger = http.log;

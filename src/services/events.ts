@@ -44,7 +44,21 @@ const ingestBody = bodySchema<{
   { required: true },
 );
 
+/** An ingested event, as listeners see it (to deliver it elsewhere too, e.g. to GitHub Apps). */
+export interface IngestedEvent {
+  event: string;
+  action: string | null;
+  repository: Repository | null;
+  organization: Account | null;
+  payload: Record<string, unknown>;
+}
+
+/** Called after an event is ingested; returns how many more deliveries it queued. */
+export type IngestListener = (ingested: IngestedEvent) => Promise<number>;
+
 export class EventService {
+  private ingestListeners: IngestListener[] = [];
+
   constructor(
     private readonly store: Store,
     private readonly access: AccessService,
@@ -92,11 +106,26 @@ export class EventService {
     const owners: HookOwner[] = [];
     if (repo && offers('repository', input.event)) owners.push({ type: 'repository', id: repo.id });
     if (org && offers('organization', input.event)) owners.push({ type: 'organization', id: org.id });
-    return this.accept(input.event, action, repo, org, payload, {
+    const accepted = await this.accept(input.event, action, repo, org, payload, {
       owners,
       to: { subscribedTo: input.event },
       rememberAsLatestPush: input.event === 'push' && repo !== null,
     });
+    for (const listener of this.ingestListeners) {
+      accepted.deliveries += await listener({ event: input.event, action, repository: repo, organization: org, payload });
+    }
+    return accepted;
+  }
+
+  onIngested(listener: IngestListener): void {
+    this.ingestListeners.push(listener);
+  }
+
+  /** Emits an event to one hook only (a GitHub App's webhook, with that installation's payload). */
+  async emitToHook(
+    hook: HookRecord, event: string, action: string | null, repo: Repository | null, org: Account | null, payload: Record<string, unknown>,
+  ): Promise<{ guid: string; deliveries: number }> {
+    return this.accept(event, action, repo, org, payload, { owners: [hook.owner], to: { hookId: hook.id } });
   }
 
   /** Sends a ping to one hook (after creation, and on POST …/pings). */

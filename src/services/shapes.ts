@@ -13,7 +13,8 @@ export function urlsFor(publicUrl: string): Urls {
   return { api: publicUrl.replace(/\/+$/, ''), html };
 }
 
-function nodeId(kind: string, id: number): string {
+/** GitHub-style global node id for an object of `kind`. */
+export function nodeId(kind: string, id: number): string {
   return Buffer.from(`0${kind.length}:${kind}${id}`).toString('base64');
 }
 
@@ -122,9 +123,11 @@ export function configShape(hook: HookRecord) {
 export function hookShape(hook: HookRecord, path: string, u: Urls) {
   const url = `${u.api}/${path}/hooks/${hook.id}`;
   const isRepo = hook.owner.type === 'repository';
+  const isApp = hook.owner.type === 'integration';
   return {
-    type: isRepo ? 'Repository' : 'Organization',
+    type: isRepo ? 'Repository' : isApp ? 'App' : 'Organization',
     id: hook.id,
+    ...(isApp ? { app_id: hook.owner.id } : {}),
     name: hook.name,
     active: hook.active,
     events: hook.events,

@@ -4,6 +4,7 @@ import type {
   Account, AccountType, HookDraft, HookOwner, HookRecord, LastResponse, OrgRole, RepoPermission, Repository,
   TokenRecord,
 } from '../domain/model.js';
+import type { AppStore } from './app-store.js';
 import type { DeliveryStore } from './delivery-store.js';
 
 /** Thrown by adapters when a unique name is taken; services turn it into a 422. */
@@ -76,7 +77,7 @@ export interface StoreCapabilities {
   readonly multiProcess: boolean;
 }
 
-export interface Store extends AccountStore, HookStore, DeliveryStore {
+export interface Store extends AccountStore, HookStore, DeliveryStore, AppStore {
   readonly capabilities: StoreCapabilities;
   migrate(): Promise<void>;
   close(): Promise<void>;

@@ -1,0 +1,34 @@
+// Registering and installing GitHub Apps (Hookline's provisioning extension, site admin) and the public
+// GET /apps/{app_slug}.
+import type { FastifyInstance } from 'fastify';
+import { installationShape, integrationShape } from '../../services/app-shapes.js';
+import type { RouteDeps } from './index.js';
+import type { Params } from './params.js';
+
+export function registerAppProvisioningRoutes(app: FastifyInstance, deps: RouteDeps): void {
+  const { apps } = deps.services;
+
+  app.post('/hookline/apps', { config: { docs: 'apps/apps#create-a-github-app-from-a-manifest' } }, async (request, reply) => {
+    const registered = await apps.register(request.principal, request.body);
+    // The manifest conversion's shape: the only time the client secret, webhook secret and key are shown.
+    return reply.code(201).send({
+      ...integrationShape(registered.app, registered.owner, deps.urls),
+      client_secret: registered.clientSecret,
+      webhook_secret: registered.webhookSecret,
+      pem: registered.pem,
+    });
+  });
+
+  app.post('/hookline/apps/:app_slug/installations', { config: { docs: 'apps/apps#get-an-installation-for-the-authenticated-app' } }, async (request, reply) => {
+    const { app_slug: slug } = request.params as Params;
+    const installation = await apps.install(request.principal, slug, request.body);
+    const registered = await apps.bySlug(slug);
+    return reply.code(201).send(installationShape(installation, registered, await apps.accountOf(installation.accountId), deps.urls));
+  });
+
+  // Public Apps are visible to anyone on GitHub; Hookline serves every App to anyone who can sign in.
+  app.get('/apps/:app_slug', { config: { docs: 'apps/apps#get-an-app' } }, async (request) => {
+    const registered = await apps.bySlug((request.params as Params).app_slug);
+    return integrationShape(registered, await apps.accountOf(registered.ownerId), deps.urls);
+  });
+}
