@@ -63,7 +63,6 @@ export function installationTokenShape(token: string, t: InstallationTokenRecord
     permissions: t.permissions,
     repository_selection: selection,
     ...(repositories ? { repositories } : {}),
-    single_file: null,
     has_multiple_single_files: false,
     single_file_paths: [] as string[],
   };

@@ -28,6 +28,29 @@ describe('App JWT authentication', () => {
     }
   });
 
+  it('refuses manifests it cannot honour, changing nothing', async (t) => {
+    const { app } = await appFor(t, { HOOKLINE_ALLOWED_HOSTS: 'loopback' });
+    const manifest = { name: 'Octo Bot', url: 'https://example.com', hook_attributes: { url: 'http://127.0.0.1:9/hook' } };
+    const bad: Array<[string, unknown, number]> = [
+      ['an event without its permission', { ...manifest, default_events: ['push'], default_permissions: { issues: 'write' } }, 422],
+      ['an event Apps never get', { ...manifest, default_events: ['sponsorship'] }, 422],
+      ['a bad permission level', { ...manifest, default_permissions: { issues: 'all' } }, 422],
+      ['no hook url', { name: 'x', url: 'https://example.com', hook_attributes: {} }, 422],
+      ['a hook url the allow-list refuses', { ...manifest, hook_attributes: { url: 'http://10.0.0.1/hook' } }, 422],
+      ['a name of 35 characters', { ...manifest, name: 'x'.repeat(35) }, 422],
+    ];
+    for (const [name, body, status] of bad) {
+      const res = await app.call('POST', '/hookline/apps', { body });
+      assert.equal(res.statusCode, status, `${name}: ${res.body}`);
+    }
+    const user = await app.user('mallory', ['repo', 'admin:hookline']);
+    assert.equal((await app.call('POST', '/hookline/apps', { token: user, body: manifest })).statusCode, 404, 'site admin only');
+    // Nothing was stored by the refusals: the name is still free.
+    assert.equal((await app.call('POST', '/hookline/apps', { body: manifest })).statusCode, 201);
+    assert.equal((await app.call('POST', '/hookline/apps', { body: manifest })).statusCode, 422, 'names are unique');
+    assert.equal((await app.call('GET', '/apps/octo-bot', { token: user })).statusCode, 200);
+  });
+
   it('answers bad JWTs with GitHub 401 bodies', async (t) => {
     const { app, clock } = await appFor(t, { HOOKLINE_ALLOWED_HOSTS: 'loopback' });
     const registered = await registerApp(app, 'http://127.0.0.1:9/hook');
