@@ -150,6 +150,27 @@ export class AppService {
     return installation;
   }
 
+  /**
+   * The App's installation reaching a repository (`owner/name`), or on an account (`org` for an
+   * organization, `user` for a user); NotFound when the App is not installed there.
+   */
+  async installationFor(app: AppRecord, where: { repository: [string, string] } | { org: string } | { user: string }): Promise<InstallationRecord> {
+    let accountId: number;
+    let repositoryId: number | null = null;
+    if ('repository' in where) {
+      const repo = await this.store.findRepository(...where.repository);
+      if (!repo) throw new NotFound();
+      [accountId, repositoryId] = [repo.owner.id, repo.id];
+    } else {
+      const account = await this.store.findAccountByLogin('org' in where ? where.org : where.user);
+      if (!account || account.type !== ('org' in where ? 'Organization' : 'User')) throw new NotFound();
+      accountId = account.id;
+    }
+    const found = (await this.store.installationsReaching(accountId, repositoryId)).find((i) => i.appId === app.id);
+    if (!found) throw new NotFound();
+    return found;
+  }
+
   async bySlug(slug: string): Promise<AppRecord> {
     const app = slug.length <= 100 ? await this.store.findApp({ slug: slug.toLowerCase() }) : null;
     if (!app) throw new NotFound();

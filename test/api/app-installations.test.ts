@@ -20,6 +20,23 @@ async function installedRig(t: TestContext, selection: Record<string, unknown>) 
 }
 
 describe('App installations and installation tokens', () => {
+  it('keeps every URL and Link under a GHES-style public URL', async (t) => {
+    const { app, clock } = await appFor(t, { HOOKLINE_ALLOWED_HOSTS: 'loopback', HOOKLINE_PUBLIC_URL: 'https://ghe.example/api/v3' });
+    const token = await app.user('alice', ['repo']);
+    await app.repo(token, 'one');
+    await app.repo(token, 'two');
+    const registered = await registerApp(app, 'http://127.0.0.1:9/hook');
+    const installation = await install(app, registered.slug, { account: 'alice' });
+    assert.equal(installation.access_tokens_url, `https://ghe.example/api/v3/app/installations/${installation.id}/access_tokens`);
+    assert.equal(installation.repositories_url, 'https://ghe.example/api/v3/installation/repositories');
+    const jwt = await appJwt(registered.pem, registered.id, clock.now());
+    const minted = await app.call('POST', `/api/v3/app/installations/${installation.id}/access_tokens`, { token: null, headers: { authorization: `Bearer ${jwt}` } });
+    const repos = await app.call('GET', '/api/v3/installation/repositories?per_page=1', { token: minted.json().token });
+    assert.equal(repos.statusCode, 200, repos.body);
+    for (const link of String(repos.headers.link).split(', ')) assert.match(link, /^<https:\/\/ghe\.example\/api\/v3\/installation\/repositories\?/);
+    assert.match(repos.json().repositories[0].url, /^https:\/\/ghe\.example\/api\/v3\/repos\/alice\//);
+  });
+
   it('installs, lists and gets installations in GitHub shapes', async (t) => {
     const { app, registered, installation, asApp } = await installedRig(t, { repository_selection: 'all' });
     validateResponse('apps/get-installation', 200, installation);
@@ -35,6 +52,16 @@ describe('App installations and installation tokens', () => {
     validateResponse('apps/get-installation', 200, one.json());
     assert.equal((await asApp('GET', '/app')).json().installations_count, 1);
     assert.equal((await asApp('GET', '/app/installations/999999')).statusCode, 404);
+
+    for (const path of ['/repos/alice/one/installation', '/users/alice/installation']) {
+      const found = await asApp('GET', path);
+      assert.equal(found.statusCode, 200, `${path}: ${found.body}`);
+      validateResponse(path.startsWith('/repos') ? 'apps/get-repo-installation' : 'apps/get-user-installation', 200, found.json());
+      assert.equal(found.json().id, installation.id);
+    }
+    for (const path of ['/users/bob/installation', '/repos/alice/nope/installation', '/orgs/alice/installation']) {
+      assert.equal((await asApp('GET', path)).statusCode, 404, path);
+    }
 
     const again = await app.call('POST', `/hookline/apps/${registered.slug}/installations`, { body: { account: 'alice' } });
     assert.equal(again.statusCode, 422);
@@ -96,6 +123,8 @@ describe('App installations and installation tokens', () => {
 
   it('limits a selected installation to its repositories', async (t) => {
     const { app, installation, asApp } = await installedRig(t, { repository_selection: 'selected', repositories: ['alice/two'] });
+    assert.equal((await asApp('GET', '/repos/alice/one/installation')).statusCode, 404, 'alice/one is not selected');
+    assert.equal((await asApp('GET', '/repos/alice/two/installation')).json().id, installation.id);
     assert.equal(installation.repository_selection, 'selected');
     const minted = await asApp('POST', `/app/installations/${installation.id}/access_tokens`);
     assert.deepEqual(minted.json().repositories.map((r: any) => r.name), ['two']);

@@ -51,6 +51,18 @@ export function registerAppApiRoutes(app: FastifyInstance, deps: RouteDeps): voi
     return reply.code(201).send(installationTokenShape(minted.text, minted.record, minted.selection, repositories));
   });
 
+  const lookups: Array<[string, string, (p: Params) => Parameters<typeof apps.installationFor>[1]]> = [
+    ['/repos/:owner/:repo/installation', 'apps#get-a-repository-installation-for-the-authenticated-app', (p) => ({ repository: [p.owner, p.repo] })],
+    ['/orgs/:org/installation', 'apps#get-an-organization-installation-for-the-authenticated-app', (p) => ({ org: p.org })],
+    ['/users/:username/installation', 'apps#get-a-user-installation-for-the-authenticated-app', (p) => ({ user: p.username })],
+  ];
+  for (const [path, anchor, where] of lookups) {
+    app.get(path, { config: docs(anchor) }, async (request) => {
+      const me = await asApp(request);
+      return shapeOf(await apps.installationFor(me, where(request.params as Params)), me);
+    });
+  }
+
   app.get('/app/hook/config', { config: docs('webhooks#get-a-webhook-configuration-for-an-app') }, async (request) => {
     return configShape(await apps.hook(await asApp(request)));
   });
