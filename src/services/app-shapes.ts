@@ -24,6 +24,11 @@ export function integrationShape(app: AppRecord, owner: Account, u: Urls, instal
   };
 }
 
+/** The manifest conversion's answer: the only time the client secret, webhook secret and key are shown. */
+export function conversionShape(r: { app: AppRecord; owner: Account; clientSecret: string; webhookSecret: string; pem: string }, u: Urls) {
+  return { ...integrationShape(r.app, r.owner, u), client_secret: r.clientSecret, webhook_secret: r.webhookSecret, pem: r.pem };
+}
+
 /** GitHub's `installation`. Hookline has no single-file access or suspension, hence the fixed fields. */
 export function installationShape(i: InstallationRecord, app: AppRecord, account: Account, u: Urls) {
   return {

@@ -41,6 +41,11 @@ export class AppService {
   /** POST /hookline/apps (site admin): registers an App owned by the caller and creates its webhook. */
   async register(principal: Principal, body: unknown): Promise<RegisteredApp> {
     this.access.requireSiteAdmin(principal);
+    return this.registerFor(principal.user, body);
+  }
+
+  /** Registers an App owned by `owner` from a manifest (directly, or when a manifest code is converted). */
+  async registerFor(owner: Account, body: unknown): Promise<RegisteredApp> {
     const manifest = manifestBody.check(body);
     const errors: FieldError[] = [];
     const slug = slugOf(manifest.name);
@@ -68,7 +73,7 @@ export class AppService {
     let app: AppRecord;
     try {
       app = await this.store.insertApp({
-        slug, name: manifest.name, ownerId: principal.user.id, description: manifest.description ?? null,
+        slug, name: manifest.name, ownerId: owner.id, description: manifest.description ?? null,
         externalUrl: manifest.url, public: manifest.public ?? false, clientId: `Iv1.${randomBytes(8).toString('hex')}`,
         clientSecret: hashToken(clientSecret), publicKey, permissions, events, now: this.now(),
       });
@@ -82,12 +87,12 @@ export class AppService {
         active: manifest.hook_attributes.active ?? true,
         events: normaliseEvents([...events, ...ALWAYS_DELIVERED]),
         config: { url: manifest.hook_attributes.url, content_type: 'json', secret: webhookSecret, insecure_ssl: '0' },
-      }, principal.user);
+      }, owner);
     } catch (err) {
       await this.store.deleteApp(app.id);
       throw err;
     }
-    return { app, owner: principal.user, clientSecret, webhookSecret, pem: privateKey };
+    return { app, owner, clientSecret, webhookSecret, pem: privateKey };
   }
 
   /** POST /hookline/apps/{slug}/installations (site admin): installs the App and tells it so. */

@@ -65,6 +65,11 @@ export interface AppStore {
   /** Ids of the repositories an installation can access, ascending. */
   installationRepositoryIds(installation: InstallationRecord): Promise<number[]>;
 
+  /** Keeps a manifest under a code's hash until `expiresAt` (ms), for one conversion. */
+  insertManifestCode(codeHash: string, code: { ownerId: number; manifest: string; expiresAt: number }): Promise<void>;
+  /** Removes and returns the manifest kept under the code's hash (a code converts once). */
+  takeManifestCode(codeHash: string): Promise<{ ownerId: number; manifest: string; expiresAt: number } | null>;
+
   insertInstallationToken(tokenHash: string, token: InstallationTokenRecord, now: string): Promise<void>;
   findInstallationToken(tokenHash: string): Promise<InstallationTokenRecord | null>;
   deleteInstallationToken(tokenHash: string): Promise<void>;

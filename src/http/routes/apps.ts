@@ -1,7 +1,7 @@
 // Registering and installing GitHub Apps (Hookline's provisioning extension, site admin) and the public
 // GET /apps/{app_slug}.
 import type { FastifyInstance } from 'fastify';
-import { installationShape, integrationShape } from '../../services/app-shapes.js';
+import { conversionShape, installationShape, integrationShape } from '../../services/app-shapes.js';
 import type { RouteDeps } from './index.js';
 import type { Params } from './params.js';
 
@@ -9,14 +9,18 @@ export function registerAppProvisioningRoutes(app: FastifyInstance, deps: RouteD
   const { apps } = deps.services;
 
   app.post('/hookline/apps', { config: { docs: 'apps/apps#create-a-github-app-from-a-manifest' } }, async (request, reply) => {
-    const registered = await apps.register(request.principal, request.body);
-    // The manifest conversion's shape: the only time the client secret, webhook secret and key are shown.
-    return reply.code(201).send({
-      ...integrationShape(registered.app, registered.owner, deps.urls),
-      client_secret: registered.clientSecret,
-      webhook_secret: registered.webhookSecret,
-      pem: registered.pem,
-    });
+    return reply.code(201).send(conversionShape(await apps.register(request.principal, request.body), deps.urls));
+  });
+
+  app.post('/hookline/app-manifests', { config: { docs: 'apps/apps#create-a-github-app-from-a-manifest' } }, async (request, reply) => {
+    const { code, expiresAt } = await deps.services.appManifests.createCode(request.principal, request.body);
+    return reply.code(201).send({ code, expires_at: new Date(expiresAt).toISOString().replace(/\.\d{3}Z$/, 'Z') });
+  });
+
+  // Unauthenticated, as on GitHub: the code is the credential (Probot's setup calls it with none).
+  app.post('/app-manifests/:code/conversions', { config: { public: true, docs: 'apps/apps#create-a-github-app-from-a-manifest' } }, async (request, reply) => {
+    const registered = await deps.services.appManifests.convert((request.params as Params).code);
+    return reply.code(201).send(conversionShape(registered, deps.urls));
   });
 
   app.post('/hookline/apps/:app_slug/installations', { config: { docs: 'apps/apps#get-an-installation-for-the-authenticated-app' } }, async (request, reply) => {

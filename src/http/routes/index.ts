@@ -2,6 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { AccessService } from '../../services/access.js';
 import type { AppAccess } from '../../services/app-access.js';
+import type { AppManifestService } from '../../services/app-manifests.js';
 import type { AppTokenService } from '../../services/app-tokens.js';
 import type { AppService } from '../../services/apps.js';
 import type { AccountService } from '../../services/accounts.js';
@@ -26,6 +27,7 @@ export interface RouteDeps {
     deliveries: DeliveryService;
     events: EventService;
     apps: AppService;
+    appManifests: AppManifestService;
     appTokens: AppTokenService;
     appAccess: AppAccess;
   };

@@ -97,6 +97,15 @@ export function postgresApps(db: Db): AppStore {
       const { rows } = await db.query<{ id: number }>('SELECT id FROM repositories WHERE owner_id = $1 ORDER BY id', [i.accountId]);
       return rows.map((r) => r.id);
     },
+    async insertManifestCode(hash, c) {
+      await db.query('INSERT INTO app_manifest_codes (code_hash, owner_id, manifest, expires_at) VALUES ($1, $2, $3, $4)', [hash, c.ownerId, c.manifest, c.expiresAt]);
+    },
+    async takeManifestCode(hash) {
+      const { rows } = await db.query<{ owner_id: number; manifest: string; expires_at: number }>(
+        'DELETE FROM app_manifest_codes WHERE code_hash = $1 RETURNING owner_id, manifest, expires_at', [hash],
+      );
+      return rows[0] ? { ownerId: rows[0].owner_id, manifest: rows[0].manifest, expiresAt: Number(rows[0].expires_at) } : null;
+    },
     async insertInstallationToken(hash, t, now) {
       await db.query(
         `INSERT INTO app_installation_tokens (token_hash, installation_id, permissions, repository_ids, expires_at, created_at)

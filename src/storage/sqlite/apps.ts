@@ -80,6 +80,15 @@ export function sqliteApps(db: Database): AppStore {
       if (i.repositorySelection === 'selected') return repoIdsOf(i.id);
       return prepare('SELECT id FROM repositories WHERE owner_id = ? ORDER BY id').pluck().all(i.accountId) as number[];
     },
+    async insertManifestCode(hash, c) {
+      prepare('INSERT INTO app_manifest_codes (code_hash, owner_id, manifest, expires_at) VALUES (?, ?, ?, ?)')
+        .run(hash, c.ownerId, c.manifest, c.expiresAt);
+    },
+    async takeManifestCode(hash) {
+      const row = prepare('DELETE FROM app_manifest_codes WHERE code_hash = ? RETURNING owner_id, manifest, expires_at')
+        .get(hash) as { owner_id: number; manifest: string; expires_at: number } | undefined;
+      return row ? { ownerId: row.owner_id, manifest: row.manifest, expiresAt: row.expires_at } : null;
+    },
     async insertInstallationToken(hash, t, now) {
       prepare(`INSERT INTO app_installation_tokens (token_hash, installation_id, permissions, repository_ids, expires_at, created_at)
                VALUES (?, ?, ?, ?, ?, ?)`)

@@ -48,3 +48,11 @@ CREATE TABLE app_installation_tokens (
   created_at      TEXT NOT NULL
 );
 CREATE INDEX app_installation_tokens_installation ON app_installation_tokens (installation_id);
+
+-- Manifest codes (GitHub's manifest flow): single use, one hour; the code itself is stored hashed.
+CREATE TABLE app_manifest_codes (
+  code_hash  TEXT PRIMARY KEY,
+  owner_id   BIGINT NOT NULL REFERENCES accounts(id),
+  manifest   TEXT NOT NULL,
+  expires_at BIGINT NOT NULL
+);
