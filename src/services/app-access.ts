@@ -13,6 +13,8 @@ import { hashToken } from './tokens.js';
 export const JWT_UNDECODABLE = 'A JSON web token could not be decoded';
 export const JWT_EXPIRED = "'Expiration time' claim ('exp') must be a numeric value representing the future time at which the assertion expires.";
 export const JWT_TOO_LONG = "'Expiration time' claim ('exp') is too far in the future";
+/** GitHub's 403 for a suspended installation (what octokit.rb matches). */
+export const SUSPENDED = 'This installation has been suspended';
 export const JWT_BAD_IAT = "'Issued at' claim ('iat') must be an Integer representing the time that the assertion was issued.";
 
 /** GitHub's limit on a JWT's lifetime. */
@@ -82,6 +84,7 @@ export class AppAccess {
     const token = await this.store.findInstallationToken(tokenHash);
     const installation = token && token.expiresAt > this.clock.now().getTime() ? await this.store.findInstallation(token.installationId) : null;
     if (!token || !installation) throw new AppAuthFailed(401, 'Bad credentials');
+    if (installation.suspendedAt !== null) throw new AppAuthFailed(403, SUSPENDED);
     return { installation, token, tokenHash };
   }
 

@@ -29,6 +29,7 @@ export class AppDeliveries {
     if (!account) return 0;
     let queued = 0;
     for (const installation of await this.store.installationsReaching(account.id, e.repository?.id ?? null)) {
+      if (installation.suspendedAt !== null) continue;
       const app = await this.store.findApp({ id: installation.appId });
       if (!app || !appReceives(app, e.event)) continue;
       const hook = await this.hookOf(app);
@@ -39,9 +40,9 @@ export class AppDeliveries {
     return queued;
   }
 
-  /** `installation` `created` or `deleted`, which every App receives. */
+  /** `installation` events (created, deleted, suspend, unsuspend), which every App receives. */
   async installationChanged(
-    action: 'created' | 'deleted', app: AppRecord, installation: InstallationRecord, account: Account, sender: Account,
+    action: 'created' | 'deleted' | 'suspend' | 'unsuspend', app: AppRecord, installation: InstallationRecord, account: Account, sender: Account,
   ): Promise<void> {
     const hook = await this.hookOf(app);
     if (!hook) return;
@@ -52,9 +53,10 @@ export class AppDeliveries {
         repositories.push({ id: repo.id, node_id: nodeId('Repository', repo.id), name: repo.name, full_name: `${repo.owner.login}/${repo.name}`, private: repo.private });
       }
     }
+    const suspendedBy = installation.suspendedById === null ? null : await this.store.findAccountById(installation.suspendedById);
     const payload = {
       action,
-      installation: installationShape(installation, app, account, this.urls),
+      installation: installationShape(installation, app, account, this.urls, suspendedBy),
       repositories,
       requester: action === 'created' ? simpleUser(sender, this.urls) : null,
       sender: simpleUser(sender, this.urls),

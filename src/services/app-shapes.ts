@@ -29,8 +29,8 @@ export function conversionShape(r: { app: AppRecord; owner: Account; clientSecre
   return { ...integrationShape(r.app, r.owner, u), client_secret: r.clientSecret, webhook_secret: r.webhookSecret, pem: r.pem };
 }
 
-/** GitHub's `installation`. Hookline has no single-file access or suspension, hence the fixed fields. */
-export function installationShape(i: InstallationRecord, app: AppRecord, account: Account, u: Urls) {
+/** GitHub's `installation` (Hookline has no single-file access, hence those fixed fields). */
+export function installationShape(i: InstallationRecord, app: AppRecord, account: Account, u: Urls, suspendedBy: Account | null = null) {
   return {
     id: i.id,
     account: simpleUser(account, u),
@@ -50,8 +50,8 @@ export function installationShape(i: InstallationRecord, app: AppRecord, account
     has_multiple_single_files: false,
     single_file_paths: [] as string[],
     app_slug: app.slug,
-    suspended_by: null,
-    suspended_at: null,
+    suspended_by: suspendedBy ? simpleUser(suspendedBy, u) : null,
+    suspended_at: i.suspendedAt,
   };
 }
 

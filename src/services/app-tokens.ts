@@ -2,11 +2,11 @@
 // the installation's repositories and permissions or a narrower set the App asks for. Only their
 // SHA-256 is stored.
 import type { Clock } from '../domain/clock.js';
-import { ValidationFailed, type FieldError } from '../domain/errors.js';
+import { Forbidden, ValidationFailed, type FieldError } from '../domain/errors.js';
 import { isoSeconds, type Repository } from '../domain/model.js';
 import type { AppRecord, InstallationRecord, InstallationTokenRecord, Permissions } from '../storage/app-store.js';
 import type { Store } from '../storage/store.js';
-import type { InstallationCaller } from './app-access.js';
+import { SUSPENDED, type InstallationCaller } from './app-access.js';
 import { tokenBody } from './app-schemas.js';
 import { generateToken, hashToken } from './tokens.js';
 
@@ -28,6 +28,7 @@ export class AppTokenService {
 
   async mint(app: AppRecord, installation: InstallationRecord, body: unknown): Promise<MintedToken> {
     const input = tokenBody.check(body);
+    if (installation.suspendedAt !== null) throw new Forbidden(SUSPENDED);
     const errors: FieldError[] = [];
     const reachable = new Set(await this.store.installationRepositoryIds(installation));
     let repositories: Repository[] | null = null;

@@ -143,6 +143,20 @@ export class AppService {
     await this.store.deleteInstallation(installation.id);
   }
 
+  /**
+   * PUT/DELETE /app/installations/{id}/suspended: while suspended the installation gets no events and its
+   * tokens do not work. The App hears of it (`installation` `suspend`/`unsuspend`), as every App does.
+   */
+  async setSuspended(app: AppRecord, installationId: number, suspended: boolean): Promise<void> {
+    const installation = await this.installation(app, installationId);
+    if ((installation.suspendedAt !== null) === suspended) return;
+    const owner = await this.accountOf(app.ownerId);
+    const now = this.now();
+    await this.store.setInstallationSuspended(installation.id, suspended ? now : null, suspended ? owner.id : null, now);
+    const changed = (await this.store.findInstallation(installation.id))!;
+    await this.appDeliveries.installationChanged(suspended ? 'suspend' : 'unsuspend', app, changed, await this.accountOf(changed.accountId), owner);
+  }
+
   /** One page of the App's installations, oldest first, with the total. */
   installations(app: AppRecord, offset: number, limit: number) {
     return this.store.listInstallations(app.id, offset, limit);

@@ -9,7 +9,7 @@ export interface AppRow {
 
 export interface InstallationRow {
   id: number; app_id: number; account_id: number; repository_selection: 'all' | 'selected';
-  created_at: string; updated_at: string;
+  suspended_at: string | null; suspended_by: number | null; created_at: string; updated_at: string;
 }
 
 export interface TokenRow {
@@ -27,6 +27,7 @@ export function toApp(r: AppRow): AppRecord {
 export function toInstallation(r: InstallationRow, repositoryIds: number[]): InstallationRecord {
   return {
     id: r.id, appId: r.app_id, accountId: r.account_id, repositorySelection: r.repository_selection, repositoryIds,
+    suspendedAt: r.suspended_at, suspendedById: r.suspended_by,
     createdAt: r.created_at, updatedAt: r.updated_at,
   };
 }

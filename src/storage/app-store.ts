@@ -34,6 +34,9 @@ export interface InstallationRecord {
   accountId: number;
   repositorySelection: RepositorySelection;
   repositoryIds: number[];
+  /** While suspended, the App gets no events and no working tokens for this account. */
+  suspendedAt: string | null;
+  suspendedById: number | null;
   createdAt: string;
   updatedAt: string;
 }
@@ -54,7 +57,11 @@ export interface AppStore {
   findApp(by: { id: number } | { slug: string } | { clientId: string }): Promise<AppRecord | null>;
 
   /** Throws Conflict when the App is already installed on the account. */
-  insertInstallation(i: Omit<InstallationRecord, 'id' | 'createdAt' | 'updatedAt'> & { now: string }): Promise<InstallationRecord>;
+  insertInstallation(
+    i: Omit<InstallationRecord, 'id' | 'createdAt' | 'updatedAt' | 'suspendedAt' | 'suspendedById'> & { now: string },
+  ): Promise<InstallationRecord>;
+  /** Suspends (`at` set) or unsuspends (`at` null) an installation. */
+  setInstallationSuspended(id: number, at: string | null, byId: number | null, now: string): Promise<void>;
   findInstallation(id: number): Promise<InstallationRecord | null>;
   /** One page of the App's installations, oldest first, with the total. */
   listInstallations(appId: number, offset: number, limit: number): Promise<{ installations: InstallationRecord[]; total: number }>;

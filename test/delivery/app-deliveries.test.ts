@@ -89,6 +89,33 @@ describe('deliveries to a GitHub App', () => {
     assert.equal((await ingest(app, { event: 'issues', action: 'closed', repository: 'alice/hello', payload: {} })).deliveries, 0);
   });
 
+  it('suspends an installation: no events, no working tokens, until it is unsuspended', async (t) => {
+    const { app, receiver } = await deliveryRig(t);
+    const registered = await registerApp(app, receiver.url('/app'));
+    const installation = await install(app, registered.slug, { account: 'alice' });
+    const auth = async () => ({ authorization: `Bearer ${await appJwt(registered.pem, registered.id, new Date())}` });
+    const token = (await app.call('POST', `/app/installations/${installation.id}/access_tokens`, { token: null, headers: await auth() })).json().token;
+
+    const suspended = await app.call('PUT', `/app/installations/${installation.id}/suspended`, { token: null, headers: await auth() });
+    assert.equal(suspended.statusCode, 204, suspended.body);
+    const shown = (await app.call('GET', `/app/installations/${installation.id}`, { token: null, headers: await auth() })).json();
+    validateResponse('apps/get-installation', 200, shown);
+    assert.ok(shown.suspended_at);
+    assert.equal(shown.suspended_by.login, 'hookline-admin');
+    assert.equal((await ingest(app, { event: 'issues', action: 'opened', repository: 'alice/hello', payload: {} })).deliveries, 0);
+    const used = await app.call('GET', '/installation/repositories', { token });
+    assert.equal(used.statusCode, 403);
+    assert.equal(used.json().message, 'This installation has been suspended');
+    const minted = await app.call('POST', `/app/installations/${installation.id}/access_tokens`, { token: null, headers: await auth() });
+    assert.equal(minted.statusCode, 403);
+
+    assert.equal((await app.call('DELETE', `/app/installations/${installation.id}/suspended`, { token: null, headers: await auth() })).statusCode, 204);
+    assert.equal((await app.call('GET', '/installation/repositories', { token })).statusCode, 200);
+    assert.equal((await ingest(app, { event: 'issues', action: 'opened', repository: 'alice/hello', payload: {} })).deliveries, 1);
+    const actions = (await arrivals(receiver, byEvent('installation'), 3)).map((r) => JSON.parse(r.body.toString()).action);
+    assert.deepEqual(actions, ['created', 'suspend', 'unsuspend']);
+  });
+
   it('reads and changes the App hook config; the new secret signs later deliveries', async (t) => {
     const { app, receiver } = await deliveryRig(t);
     const registered = await registerApp(app, receiver.url('/first'));

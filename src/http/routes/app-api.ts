@@ -16,7 +16,7 @@ export function registerAppApiRoutes(app: FastifyInstance, deps: RouteDeps): voi
   const asApp = async (request: FastifyRequest) => (await appAccess.app(request.headers.authorization)).app;
   const id = (request: FastifyRequest, name: string) => idParam((request.params as Params)[name]);
   const shapeOf = async (i: Parameters<typeof installationShape>[0], a: Parameters<typeof installationShape>[1]) =>
-    installationShape(i, a, await apps.accountOf(i.accountId), deps.urls);
+    installationShape(i, a, await apps.accountOf(i.accountId), deps.urls, i.suspendedById === null ? null : await apps.accountOf(i.suspendedById));
 
   app.get('/app', { config: docs('apps#get-the-authenticated-app') }, async (request) => {
     const me = await asApp(request);
@@ -42,6 +42,14 @@ export function registerAppApiRoutes(app: FastifyInstance, deps: RouteDeps): voi
     await apps.uninstall(me, id(request, 'installation_id'));
     return reply.code(204).send();
   });
+
+  for (const [method, suspended] of [['PUT', true], ['DELETE', false]] as const) {
+    const anchor = suspended ? 'apps#suspend-an-app-installation' : 'apps#unsuspend-an-app-installation';
+    app.route({ method, url: '/app/installations/:installation_id/suspended', config: docs(anchor), handler: async (request, reply) => {
+      await apps.setSuspended(await asApp(request), id(request, 'installation_id'), suspended);
+      return reply.code(204).send();
+    } });
+  }
 
   app.post('/app/installations/:installation_id/access_tokens', { config: docs('apps#create-an-installation-access-token-for-an-app') }, async (request, reply) => {
     const me = await asApp(request);

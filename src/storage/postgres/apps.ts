@@ -64,6 +64,9 @@ export function postgresApps(db: Db): AppStore {
         throw err;
       }
     },
+    async setInstallationSuspended(id, at, byId, now) {
+      await db.query('UPDATE app_installations SET suspended_at = $1, suspended_by = $2, updated_at = $3 WHERE id = $4', [at, byId, now, id]);
+    },
     async findInstallation(id) {
       return findInstallation(db, id);
     },

@@ -56,6 +56,9 @@ export function sqliteApps(db: Database): AppStore {
         }
       }).immediate();
     },
+    async setInstallationSuspended(id, at, byId, now) {
+      prepare('UPDATE app_installations SET suspended_at = ?, suspended_by = ?, updated_at = ? WHERE id = ?').run(at, byId, now, id);
+    },
     async findInstallation(id) {
       return findInstallation(id);
     },

@@ -27,6 +27,8 @@ CREATE TABLE app_installations (
   app_id               BIGINT NOT NULL REFERENCES apps(id),
   account_id           BIGINT NOT NULL REFERENCES accounts(id),
   repository_selection TEXT NOT NULL CHECK (repository_selection IN ('all', 'selected')),
+  suspended_at         TEXT,
+  suspended_by         BIGINT REFERENCES accounts(id),
   created_at           TEXT NOT NULL,
   updated_at           TEXT NOT NULL,
   UNIQUE (app_id, account_id)
