@@ -88,6 +88,11 @@ export class AppAccess {
     return { installation, token, tokenHash };
   }
 
+  /** Whether `authorization` carries a working installation token (for answers that depend only on that). */
+  async isInstallationToken(authorization: string): Promise<boolean> {
+    return this.installation(authorization).then(() => true, () => false);
+  }
+
   /** `iss` is the App id (a JSON number, as Probot sends it, or a numeric string) or the client id. */
   private async findIssuer(iss: unknown): Promise<AppRecord | null> {
     if (typeof iss === 'number') return Number.isSafeInteger(iss) && iss > 0 ? this.store.findApp({ id: iss }) : null;

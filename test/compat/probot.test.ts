@@ -26,13 +26,15 @@ describe('a Probot app against Hookline', () => {
     const registered = await rig.register({ name: 'Probot Check', default_events: ['issues'], default_permissions: { issues: 'write', metadata: 'read' } });
     const { server, admin, receiver } = rig;
 
-    const seen = deferred<{ repositories: unknown; installationId: number; status: number }>();
+    const seen = deferred<{ repositories: unknown; installationId: number; status: number; config: unknown }>();
     // The app under test, as its author wrote it.
     const appFn = (app: Probot) => {
       app.on('issues.opened', async (context) => {
         try {
           const res = await context.octokit.request('GET /installation/repositories');
-          seen.resolve({ repositories: res.data, installationId: context.payload.installation!.id, status: res.status });
+          // Hookline serves no repository contents: a missing config file, which Probot reads as none.
+          const config = await context.config('probot-check.yml', { greeting: 'default' });
+          seen.resolve({ repositories: res.data, installationId: context.payload.installation!.id, status: res.status, config });
         } catch (err) {
           seen.reject(err);
         }
@@ -63,6 +65,7 @@ describe('a Probot app against Hookline', () => {
 
     const got = await seen.promise;
     assert.equal(got.status, 200);
+    assert.deepEqual(got.config, { greeting: 'default' });
     assert.equal(got.installationId, installation.id);
     validateResponse('apps/list-repos-accessible-to-installation', 200, got.repositories);
     assert.deepEqual((got.repositories as { repositories: Array<{ full_name: string }> }).repositories.map((r) => r.full_name), ['octo-org/hello']);
