@@ -7,6 +7,7 @@ import { decodeJwt, decodeProtectedHeader, errors as joseErrors, jwtVerify } fro
 import type { Clock } from '../domain/clock.js';
 import { ServiceError } from '../domain/errors.js';
 import type { AppRecord, InstallationRecord, InstallationTokenRecord } from '../storage/app-store.js';
+import { rememberBounded } from '../storage/bounded-map.js';
 import type { Store } from '../storage/store.js';
 import { hashToken } from './tokens.js';
 
@@ -21,6 +22,9 @@ export const JWT_BAD_IAT = "'Issued at' claim ('iat') must be an Integer represe
 const MAX_LIFETIME_S = 600;
 /** Clock skew forgiven on `iat` and on the lifetime limit (clients date `iat` 30–60 s back for the same reason). */
 const LEEWAY_S = 60;
+
+/** Parsed public keys kept before the cache starts over. */
+const MAX_CACHED_KEYS = 10_000;
 
 /** A 401 with one of GitHub's App-authentication messages, or 404 `Integration not found`. */
 export class AppAuthFailed extends ServiceError {}
@@ -102,7 +106,8 @@ export class AppAccess {
 
   private keyOf(app: AppRecord): KeyObject {
     let key = this.keys.get(app.id);
-    if (!key) this.keys.set(app.id, (key = createPublicKey(app.publicKey)));
+    // An App's key never changes (Hookline keeps one per App), so a parsed key stays right.
+    if (!key) rememberBounded(this.keys, app.id, (key = createPublicKey(app.publicKey)), MAX_CACHED_KEYS);
     return key;
   }
 }
