@@ -96,7 +96,7 @@ export class AppService {
   }
 
   /** POST /hookline/apps/{slug}/installations (site admin): installs the App and tells it so. */
-  async install(principal: Principal, slug: string, body: unknown): Promise<InstallationRecord> {
+  async install(principal: Principal, slug: string, body: unknown): Promise<{ installation: InstallationRecord; app: AppRecord; account: Account }> {
     this.access.requireSiteAdmin(principal);
     const app = await this.bySlug(slug);
     const input = installBody.check(body);
@@ -131,7 +131,7 @@ export class AppService {
       throw err;
     }
     await this.appDeliveries.installationChanged('created', app, installation, account!, principal.user);
-    return installation;
+    return { installation, app, account: account! };
   }
 
   /** DELETE /app/installations/{id}: uninstalls; the installation's tokens stop working at once. */

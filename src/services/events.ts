@@ -11,7 +11,7 @@ import type { Store } from '../storage/store.js';
 import { INGEST_SCOPES, type AccessService, type HookScope, type Principal } from './access.js';
 import { bodySchema } from './request-schema.js';
 import { repositoryWebhookShape } from './delivery-shapes.js';
-import { hookShape, simpleOrganization, simpleUser, type Urls } from './shapes.js';
+import { appHookShape, hookShape, simpleOrganization, simpleUser, type Urls } from './shapes.js';
 import { randomZen } from './zen.js';
 
 /** GitHub does not deliver payloads over 25 MB. */
@@ -130,7 +130,8 @@ export class EventService {
 
   /** Sends a ping to one hook (after creation, and on POST …/pings). */
   async ping(scope: HookScope, hook: HookRecord, sender: Account): Promise<void> {
-    const payload: Record<string, unknown> = { zen: randomZen(), hook_id: hook.id, hook: hookShape(hook, scope.path, this.urls) };
+    const shape = hook.owner.type === 'integration' ? appHookShape(hook, this.urls) : hookShape(hook, scope.path, this.urls);
+    const payload: Record<string, unknown> = { zen: randomZen(), hook_id: hook.id, hook: shape };
     if (scope.repository) payload.repository = repositoryWebhookShape(scope.repository, this.urls);
     if (scope.organization) payload.organization = simpleOrganization(scope.organization, this.urls);
     payload.sender = simpleUser(sender, this.urls);

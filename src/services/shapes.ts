@@ -123,21 +123,30 @@ export function configShape(hook: HookRecord) {
 export function hookShape(hook: HookRecord, path: string, u: Urls) {
   const url = `${u.api}/${path}/hooks/${hook.id}`;
   const isRepo = hook.owner.type === 'repository';
-  const isApp = hook.owner.type === 'integration';
   return {
-    type: isRepo ? 'Repository' : isApp ? 'App' : 'Organization',
+    type: isRepo ? 'Repository' : 'Organization',
+    ...hookFields(hook),
+    url,
+    ...(isRepo ? { test_url: `${url}/test` } : {}),
+    ping_url: `${url}/pings`,
+    deliveries_url: `${url}/deliveries`,
+    ...(isRepo ? { last_response: hook.lastResponse } : {}),
+  };
+}
+
+/** A GitHub App's webhook as its `ping` shows it: the App's id, and the App's delivery log as its only URL. */
+export function appHookShape(hook: HookRecord, u: Urls) {
+  return { type: 'App', ...hookFields(hook), app_id: hook.owner.id, deliveries_url: `${u.api}/app/hook/deliveries` };
+}
+
+function hookFields(hook: HookRecord) {
+  return {
     id: hook.id,
-    ...(isApp ? { app_id: hook.owner.id } : {}),
     name: hook.name,
     active: hook.active,
     events: hook.events,
     config: configShape(hook),
     updated_at: hook.updatedAt,
     created_at: hook.createdAt,
-    url,
-    ...(isRepo ? { test_url: `${url}/test` } : {}),
-    ping_url: `${url}/pings`,
-    deliveries_url: `${url}/deliveries`,
-    ...(isRepo ? { last_response: hook.lastResponse } : {}),
   };
 }

@@ -18,6 +18,7 @@ describe('deliveries to a GitHub App', () => {
     const pinged = JSON.parse(ping.body.toString());
     assert.equal(pinged.hook.type, 'App');
     assert.equal(pinged.hook.app_id, registered.id);
+    assert.equal(pinged.hook.deliveries_url, 'http://hookline.test/app/hook/deliveries');
     assert.equal(pinged.installation, undefined);
 
     const installation = await install(app, registered.slug, { account: 'alice', repositories: ['alice/hello'] });

@@ -23,11 +23,9 @@ export function registerAppProvisioningRoutes(app: FastifyInstance, deps: RouteD
     return reply.code(201).send(conversionShape(registered, deps.urls));
   });
 
-  app.post('/hookline/apps/:app_slug/installations', { config: { docs: 'apps/apps#get-an-installation-for-the-authenticated-app' } }, async (request, reply) => {
-    const { app_slug: slug } = request.params as Params;
-    const installation = await apps.install(request.principal, slug, request.body);
-    const registered = await apps.bySlug(slug);
-    return reply.code(201).send(installationShape(installation, registered, await apps.accountOf(installation.accountId), deps.urls));
+  app.post('/hookline/apps/:app_slug/installations', { config: { docs: undefined } }, async (request, reply) => {
+    const { installation, app: installed, account } = await apps.install(request.principal, (request.params as Params).app_slug, request.body);
+    return reply.code(201).send(installationShape(installation, installed, account, deps.urls));
   });
 
   // Public Apps are visible to anyone on GitHub; Hookline serves every App to anyone who can sign in.
