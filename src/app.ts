@@ -13,6 +13,7 @@ import { resolveSecretKey } from './secret-key.js';
 import { AccessService } from './services/access.js';
 import { AccountService } from './services/accounts.js';
 import { DashboardService } from './services/dashboard.js';
+import { wireApps } from './services/app-wiring.js';
 import { DeliveryService } from './services/deliveries.js';
 import { EventService, type DeliverySignal } from './services/events.js';
 import { HookService } from './services/hooks.js';
@@ -65,12 +66,13 @@ export async function buildApp(options: AppOptions): Promise<App> {
   hooks.onCreated((hook, scope, actor) => events.ping(scope, hook, actor));
   const metrics = new Metrics(store, clock);
   events.onAccepted((event) => metrics.eventAccepted(event));
+  const appServices = wireApps(store, access, hooks, events, clock, urls);
   const { generatedToken } = await accounts.ensureSiteAdmin(config.adminToken);
 
   const http = buildServer({
     logger: options.logger ?? false,
     bodyLimitBytes: config.bodyLimitBytes,
-    services: { access, accounts, hooks, deliveries, events },
+    services: { access, accounts, hooks, deliveries, events, ...appServices },
     urls,
     metrics,
     dashboard: new DashboardService(store, access, hooks, clock),

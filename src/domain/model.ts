@@ -37,9 +37,10 @@ export interface TokenRecord {
   createdAt: string;
 }
 
-export type HookOwnerType = 'repository' | 'organization';
+/** `integration`: a GitHub App's own webhook (owner id = App id). */
+export type HookOwnerType = 'repository' | 'organization' | 'integration';
 
-/** Where a hook is installed: a repository or an organization, by id. */
+/** Where a hook is installed: a repository, an organization or an App, by id. */
 export interface HookOwner {
   type: HookOwnerType;
   id: number;

@@ -80,8 +80,9 @@ export function buildServer(opts: ServerOptions): FastifyInstance {
 
   app.addHook('preHandler', async (request, reply) => {
     if (request.routeOptions.config?.public) return;
-    // An unknown path is 404 for anonymous callers too (GitHub checks credentials only when some are sent).
-    if (request.is404 && !request.headers.authorization) return;
+    // An unknown path is 404 for anonymous callers too (GitHub checks credentials only when some are sent),
+    // and for GitHub App installations (Probot reads a missing .github/config.yml as a 404).
+    if (request.is404 && (!request.headers.authorization || (await opts.services.appAccess.isInstallationToken(request.headers.authorization)))) return;
     request.principal = await opts.services.access.authenticate(request.headers.authorization);
     void reply.header('X-OAuth-Scopes', request.principal.scopes.join(', '));
   });

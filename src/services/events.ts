@@ -11,7 +11,7 @@ import type { Store } from '../storage/store.js';
 import { INGEST_SCOPES, type AccessService, type HookScope, type Principal } from './access.js';
 import { bodySchema } from './request-schema.js';
 import { repositoryWebhookShape } from './delivery-shapes.js';
-import { hookShape, simpleOrganization, simpleUser, type Urls } from './shapes.js';
+import { appHookShape, hookShape, simpleOrganization, simpleUser, type Urls } from './shapes.js';
 import { randomZen } from './zen.js';
 
 /** GitHub does not deliver payloads over 25 MB. */
@@ -44,8 +44,21 @@ const ingestBody = bodySchema<{
   { required: true },
 );
 
+/** An ingested event, as listeners see it (to deliver it elsewhere too, e.g. to GitHub Apps). */
+export interface IngestedEvent {
+  event: string;
+  action: string | null;
+  repository: Repository | null;
+  organization: Account | null;
+  payload: Record<string, unknown>;
+}
+
+/** Called after an event is ingested; returns how many more deliveries it queued. */
+export type IngestListener = (ingested: IngestedEvent) => Promise<number>;
+
 export class EventService {
   private acceptedListeners: ((event: string) => void)[] = [];
+  private ingestListeners: IngestListener[] = [];
 
   constructor(
     private readonly store: Store,
@@ -99,16 +112,32 @@ export class EventService {
     const owners: HookOwner[] = [];
     if (repo && offers('repository', input.event)) owners.push({ type: 'repository', id: repo.id });
     if (org && offers('organization', input.event)) owners.push({ type: 'organization', id: org.id });
-    return this.accept(input.event, action, repo, org, payload, {
+    const accepted = await this.accept(input.event, action, repo, org, payload, {
       owners,
       to: { subscribedTo: input.event },
       rememberAsLatestPush: input.event === 'push' && repo !== null,
     });
+    for (const listener of this.ingestListeners) {
+      accepted.deliveries += await listener({ event: input.event, action, repository: repo, organization: org, payload });
+    }
+    return accepted;
+  }
+
+  onIngested(listener: IngestListener): void {
+    this.ingestListeners.push(listener);
+  }
+
+  /** Emits an event to one hook only (a GitHub App's webhook, with that installation's payload). */
+  async emitToHook(
+    hook: HookRecord, event: string, action: string | null, repo: Repository | null, org: Account | null, payload: Record<string, unknown>,
+  ): Promise<{ guid: string; deliveries: number }> {
+    return this.accept(event, action, repo, org, payload, { owners: [hook.owner], to: { hookId: hook.id } });
   }
 
   /** Sends a ping to one hook (after creation, and on POST …/pings). */
   async ping(scope: HookScope, hook: HookRecord, sender: Account): Promise<void> {
-    const payload: Record<string, unknown> = { zen: randomZen(), hook_id: hook.id, hook: hookShape(hook, scope.path, this.urls) };
+    const shape = hook.owner.type === 'integration' ? appHookShape(hook, this.urls) : hookShape(hook, scope.path, this.urls);
+    const payload: Record<string, unknown> = { zen: randomZen(), hook_id: hook.id, hook: shape };
     if (scope.repository) payload.repository = repositoryWebhookShape(scope.repository, this.urls);
     if (scope.organization) payload.organization = simpleOrganization(scope.organization, this.urls);
     payload.sender = simpleUser(sender, this.urls);

@@ -3,6 +3,7 @@
 import type { AllowedHosts } from '../domain/address-policy.js';
 import type { Clock } from '../domain/clock.js';
 import { NotFound, ValidationFailed, type FieldError } from '../domain/errors.js';
+import { APP_HOOK_EVENTS } from '../domain/app-events.js';
 import { normaliseEvents, ORGANIZATION_EVENTS, REPOSITORY_EVENTS } from '../domain/events.js';
 import {
   checkContentType, checkDuplicate, checkEventNames, checkHookLimit, checkUrl, parseInsecureSsl,
@@ -32,6 +33,8 @@ interface HookKind {
 const HOOK_KINDS: Record<HookOwnerType, HookKind> = {
   repository: { events: REPOSITORY_EVENTS, create: repoCreateBody, update: repoUpdateBody, config: repoConfigBody, credentials: false, editEvents: true },
   organization: { events: ORGANIZATION_EVENTS, create: orgCreateBody, update: orgUpdateBody, config: orgConfigBody, credentials: true, editEvents: false },
+  // A GitHub App's webhook: its config is edited like a repository hook's (PATCH /app/hook/config).
+  integration: { events: APP_HOOK_EVENTS, create: repoCreateBody, update: repoUpdateBody, config: repoConfigBody, credentials: false, editEvents: false },
 };
 
 /** Called after a hook is created, so the delivery side can send the ping. */

@@ -13,7 +13,8 @@ export function urlsFor(publicUrl: string): Urls {
   return { api: publicUrl.replace(/\/+$/, ''), html };
 }
 
-function nodeId(kind: string, id: number): string {
+/** GitHub-style global node id for an object of `kind`. */
+export function nodeId(kind: string, id: number): string {
   return Buffer.from(`0${kind.length}:${kind}${id}`).toString('base64');
 }
 
@@ -124,6 +125,22 @@ export function hookShape(hook: HookRecord, path: string, u: Urls) {
   const isRepo = hook.owner.type === 'repository';
   return {
     type: isRepo ? 'Repository' : 'Organization',
+    ...hookFields(hook),
+    url,
+    ...(isRepo ? { test_url: `${url}/test` } : {}),
+    ping_url: `${url}/pings`,
+    deliveries_url: `${url}/deliveries`,
+    ...(isRepo ? { last_response: hook.lastResponse } : {}),
+  };
+}
+
+/** A GitHub App's webhook as its `ping` shows it: the App's id, and the App's delivery log as its only URL. */
+export function appHookShape(hook: HookRecord, u: Urls) {
+  return { type: 'App', ...hookFields(hook), app_id: hook.owner.id, deliveries_url: `${u.api}/app/hook/deliveries` };
+}
+
+function hookFields(hook: HookRecord) {
+  return {
     id: hook.id,
     name: hook.name,
     active: hook.active,
@@ -131,10 +148,5 @@ export function hookShape(hook: HookRecord, path: string, u: Urls) {
     config: configShape(hook),
     updated_at: hook.updatedAt,
     created_at: hook.createdAt,
-    url,
-    ...(isRepo ? { test_url: `${url}/test` } : {}),
-    ping_url: `${url}/pings`,
-    deliveries_url: `${url}/deliveries`,
-    ...(isRepo ? { last_response: hook.lastResponse } : {}),
   };
 }

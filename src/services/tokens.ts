@@ -3,9 +3,9 @@ import { createHash, randomInt, timingSafeEqual } from 'node:crypto';
 
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 
-/** A new token in GitHub's classic personal-access-token form (`ghp_` + 36 base62 characters). */
-export function generateToken(): string {
-  let out = 'ghp_';
+/** A new token in GitHub's form: `ghp_` (classic personal access token) or e.g. `ghs_` (installation) + 36 base62 characters. */
+export function generateToken(prefix = 'ghp_'): string {
+  let out = prefix;
   for (let i = 0; i < 36; i++) out += ALPHABET[randomInt(ALPHABET.length)];
   return out;
 }

@@ -1,9 +1,9 @@
 // The hooks table has the same columns on every engine; only booleans differ (0/1 on SQLite).
-import type { HookRecord } from '../domain/model.js';
+import type { HookOwnerType, HookRecord } from '../domain/model.js';
 
 /** A hooks row as an adapter reads it. */
 export interface HookRow {
-  id: number; owner_type: 'repository' | 'organization'; owner_id: number; name: string; active: number | boolean;
+  id: number; owner_type: HookOwnerType; owner_id: number; name: string; active: number | boolean;
   events: string; url: string; content_type: 'json' | 'form'; insecure_ssl: '0' | '1'; secret: string | null;
   username: string | null; password: string | null; last_code: number | null; last_status: string | null;
   last_message: string | null; created_at: string; updated_at: string;

@@ -5,6 +5,7 @@ import type {
   TokenRecord,
 } from '../domain/model.js';
 import type { DashboardStore } from './dashboard-store.js';
+import type { AppStore } from './app-store.js';
 import type { DeliveryStore } from './delivery-store.js';
 
 /** Thrown by adapters when a unique name is taken; services turn it into a 422. */
@@ -77,7 +78,7 @@ export interface StoreCapabilities {
   readonly multiProcess: boolean;
 }
 
-export interface Store extends AccountStore, HookStore, DeliveryStore, DashboardStore {
+export interface Store extends AccountStore, HookStore, DeliveryStore, DashboardStore, AppStore {
   readonly capabilities: StoreCapabilities;
   migrate(): Promise<void>;
   close(): Promise<void>;

@@ -1,11 +1,21 @@
 // Deliveries, redelivery, ping and test-push endpoints for repository and organization hooks.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { HookAccess } from '../../services/access.js';
+import type { DeliveryPage } from '../../services/deliveries.js';
 import { deliveryItemShape, deliveryShape } from '../../services/delivery-shapes.js';
 import { selfUrl } from '../pagination.js';
 import { resolveHookScope, type HookRouteTable } from './hooks.js';
 import type { RouteDeps } from './index.js';
 import { idParam, type Params } from './params.js';
+
+/** The cursor `Link` header of a deliveries page (repository, organization and App hooks alike). */
+export function setCursorLinks(request: FastifyRequest, reply: FastifyReply, apiUrl: string, page: DeliveryPage): void {
+  const links: string[] = [];
+  const link = (cursor: string, rel: string) => `<${selfUrl(request, apiUrl, { per_page: String(page.perPage), cursor })}>; rel="${rel}"`;
+  if (page.next) links.push(link(page.next, 'next'));
+  if (page.prev) links.push(link(page.prev, 'prev'));
+  if (links.length > 0) void reply.header('Link', links.join(', '));
+}
 
 export function registerDeliveryRoutes(app: FastifyInstance, deps: RouteDeps, table: HookRouteTable): void {
   const { hooks, deliveries, events } = deps.services;
@@ -19,12 +29,7 @@ export function registerDeliveryRoutes(app: FastifyInstance, deps: RouteDeps, ta
   app.get(`${base}/deliveries`, { config: { docs: table.docs.listDeliveries } }, async (request, reply) => {
     const scope = await scopeFor(request, reply, 'read');
     const page = await deliveries.list(scope, ids(request).hookId, request.query as Record<string, string>);
-    const links: string[] = [];
-    const link = (cursor: string, rel: string) =>
-      `<${selfUrl(request, deps.urls.api, { per_page: String(page.perPage), cursor })}>; rel="${rel}"`;
-    if (page.next) links.push(link(page.next, 'next'));
-    if (page.prev) links.push(link(page.prev, 'prev'));
-    if (links.length > 0) void reply.header('Link', links.join(', '));
+    setCursorLinks(request, reply, deps.urls.api, page);
     return page.deliveries.map(deliveryItemShape);
   });
 

@@ -1,12 +1,18 @@
 // Route registration; each resource lives in its own file.
 import type { FastifyInstance } from 'fastify';
 import type { AccessService } from '../../services/access.js';
+import type { AppAccess } from '../../services/app-access.js';
+import type { AppManifestService } from '../../services/app-manifests.js';
+import type { AppTokenService } from '../../services/app-tokens.js';
+import type { AppService } from '../../services/apps.js';
 import type { AccountService } from '../../services/accounts.js';
 import type { DeliveryService } from '../../services/deliveries.js';
 import type { EventService } from '../../services/events.js';
 import type { HookService } from '../../services/hooks.js';
 import type { Urls } from '../../services/shapes.js';
 import { registerAccountRoutes } from './accounts.js';
+import { registerAppApiRoutes } from './app-api.js';
+import { registerAppProvisioningRoutes } from './apps.js';
 import { registerDeliveryRoutes } from './deliveries.js';
 import { registerHealthRoutes } from './health.js';
 import { registerHookRoutes, ORG_HOOKS, REPO_HOOKS } from './hooks.js';
@@ -20,6 +26,10 @@ export interface RouteDeps {
     hooks: HookService;
     deliveries: DeliveryService;
     events: EventService;
+    apps: AppService;
+    appManifests: AppManifestService;
+    appTokens: AppTokenService;
+    appAccess: AppAccess;
   };
   urls: Urls;
 }
@@ -28,6 +38,8 @@ export async function registerRoutes(app: FastifyInstance, deps: RouteDeps): Pro
   registerHealthRoutes(app);
   registerAccountRoutes(app, deps);
   registerIngestRoutes(app, deps);
+  registerAppProvisioningRoutes(app, deps);
+  registerAppApiRoutes(app, deps);
   for (const table of [REPO_HOOKS, ORG_HOOKS]) {
     registerHookRoutes(app, deps, table);
     registerDeliveryRoutes(app, deps, table);

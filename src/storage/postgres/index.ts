@@ -5,6 +5,7 @@ import { withAccountCache } from '../account-cache.js';
 import { readMigrations } from '../migrations.js';
 import type { Store } from '../store.js';
 import { postgresAccounts } from './accounts.js';
+import { postgresApps } from './apps.js';
 import { Db } from './db.js';
 import { dueChannel, postgresDeliveries } from './deliveries.js';
 import { postgresHooks } from './hooks.js';
@@ -71,6 +72,7 @@ export async function openPostgresStore(url: string): Promise<Store> {
     ...postgresHooks(db),
     ...deliveries,
     ...postgresDashboard(db),
+    ...postgresApps(db),
     listenForDue: (listener) => listen(connectionString, options, channel, listener),
   };
 }

@@ -9,6 +9,7 @@ import { withAccountCache } from '../account-cache.js';
 import { readMigrations } from '../migrations.js';
 import type { Store } from '../store.js';
 import { sqliteAccounts } from './accounts.js';
+import { sqliteApps } from './apps.js';
 import { HookCache } from './hook-cache.js';
 import { sqliteHooks } from './hooks.js';
 import { sqliteDeliveries } from './deliveries.js';
@@ -61,5 +62,6 @@ export function openSqliteStore(url: string): Store {
     ...sqliteHooks(db, hookCache),
     ...sqliteDeliveries(db, hookCache),
     ...sqliteDashboard(db),
+    ...sqliteApps(db),
   };
 }
