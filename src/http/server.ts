@@ -5,6 +5,7 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastif
 import { BadRequest } from '../domain/errors.js';
 import type { Principal } from '../services/access.js';
 import { handleError, handleNotFound } from './errors.js';
+import { checkJsonDepth, rejectNulInPath } from './hostile-input.js';
 import { registerRoutes, type RouteDeps } from './routes/index.js';
 
 declare module 'fastify' {
@@ -54,9 +55,10 @@ export function buildServer(opts: ServerOptions): FastifyInstance {
     const text = (body as string).trim();
     if (text === '') return done(null, undefined);
     try {
+      checkJsonDepth(text);
       done(null, JSON.parse(text));
-    } catch {
-      done(new BadRequest('Problems parsing JSON'), undefined);
+    } catch (err) {
+      done(err instanceof BadRequest ? err : new BadRequest('Problems parsing JSON'), undefined);
     }
   });
 
@@ -73,6 +75,8 @@ export function buildServer(opts: ServerOptions): FastifyInstance {
     }
     void reply.header('X-GitHub-Api-Version-Selected', version);
   });
+
+  app.addHook('preValidation', rejectNulInPath);
 
   app.addHook('preHandler', async (request, reply) => {
     if (request.routeOptions.config?.public) return;

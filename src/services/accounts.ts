@@ -2,6 +2,7 @@
 // tokens, repositories, org memberships and collaborators.
 import type { Clock } from '../domain/clock.js';
 import { NotFound, ValidationFailed } from '../domain/errors.js';
+import { checkTexts } from '../domain/text-limits.js';
 import { isoSeconds, type Account, type OrgRole, type RepoPermission, type Repository, type TokenRecord } from '../domain/model.js';
 import { Conflict, type Store } from '../storage/store.js';
 import { SITE_ADMIN_LOGIN, type AccessService, type Principal } from './access.js';
@@ -72,6 +73,7 @@ export class AccountService {
     this.access.requireSiteAdmin(principal);
     const input = userBody.check(body);
     checkLogin(input.login, 'User');
+    rejectTexts('User', [['email', input.email, 'email']]);
     return this.insertAccount({ login: input.login, type: 'User', email: input.email ?? null, name: null });
   }
 
@@ -79,6 +81,7 @@ export class AccountService {
     this.access.requireSiteAdmin(principal);
     const input = orgBody.check(body);
     checkLogin(input.login, 'Organization');
+    rejectTexts('Organization', [['admin', input.admin, 'lookup'], ['profile_name', input.profile_name, 'name']]);
     const admin = await this.store.findAccountByLogin(input.admin);
     if (!admin || admin.type !== 'User') {
       throw new ValidationFailed([{ resource: 'Organization', code: 'invalid', field: 'admin', message: `${input.admin} is not a user` }]);
@@ -110,6 +113,7 @@ export class AccountService {
     }
     if (!this.access.hasScope(principal, ['repo', 'public_repo'])) throw new NotFound();
     const input = repoBody.check(body);
+    rejectTexts('Repository', [['description', input.description, 'description']]);
     if (!REPO_NAME.test(input.name) || input.name === '.' || input.name === '..') {
       throw new ValidationFailed([{ resource: 'Repository', code: 'custom', field: 'name', message: 'name is invalid' }]);
     }
@@ -164,6 +168,12 @@ export class AccountService {
   private now(): string {
     return isoSeconds(this.clock.now());
   }
+}
+
+/** Throws the 422 for strings over their cap or holding NUL. */
+function rejectTexts(resource: string, fields: Parameters<typeof checkTexts>[1]): void {
+  const errors = checkTexts(resource, fields);
+  if (errors.length > 0) throw new ValidationFailed(errors);
 }
 
 function checkLogin(login: string, resource: string): void {

@@ -7,6 +7,7 @@ import { normaliseEvents, ORGANIZATION_EVENTS, REPOSITORY_EVENTS } from '../doma
 import {
   checkContentType, checkDuplicate, checkEventNames, checkHookLimit, checkUrl, parseInsecureSsl,
 } from '../domain/hook-rules.js';
+import { checkTexts } from '../domain/text-limits.js';
 import { isoSeconds, type Account, type HookDraft, type HookOwnerType, type HookRecord, type StoredHookConfig } from '../domain/model.js';
 import type { Store } from '../storage/store.js';
 import type { HookScope } from './access.js';
@@ -140,7 +141,12 @@ export class HookService {
   private buildConfig(kind: HookKind, input: ConfigInput, base: StoredHookConfig | null, errors: FieldError[]): StoredHookConfig | null {
     const before = errors.length;
     const url = input.url ?? base?.url;
-    const urlError = checkUrl(url, this.deps.allowedHosts);
+    const textErrors = checkTexts('Hook', [
+      ['url', input.url, 'url'], ['secret', input.secret, 'secret'],
+      ['username', input.username, 'username'], ['password', input.password, 'secret'],
+    ]);
+    errors.push(...textErrors);
+    const urlError = textErrors.some((e) => e.field === 'url') ? null : checkUrl(url, this.deps.allowedHosts);
     if (urlError) errors.push(urlError);
     const contentType = checkContentType(input.content_type, base?.contentType ?? 'form');
     if (typeof contentType !== 'string') errors.push(contentType);
