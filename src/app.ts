@@ -5,7 +5,7 @@ import { DeliveryPruner } from './delivery/pruner.js';
 import { createSender } from './delivery/send.js';
 import { DeliveryWorker } from './delivery/worker.js';
 import { systemClock, type Clock } from './domain/clock.js';
-import { buildServer } from './http/server.js';
+import { buildServer, type LoggerOption } from './http/server.js';
 import { resolveSecretKey } from './secret-key.js';
 import { AccessService } from './services/access.js';
 import { AccountService } from './services/accounts.js';
@@ -21,8 +21,8 @@ export interface AppOptions {
   config: Config;
   store?: Store;
   clock?: Clock;
-  /** Fastify logger options: false (silent, the default), true, or e.g. `{ level: 'info' }`. */
-  logger?: boolean | { level: string };
+  /** Fastify logger options: false (silent, the default), true, or e.g. `{ level: 'info' }` (a `stream` too). */
+  logger?: LoggerOption;
 }
 
 /** A wired application: the HTTP server (not listening), the worker (if this process runs one), and the store. */

@@ -6,6 +6,7 @@ import { BadRequest } from '../domain/errors.js';
 import type { Principal } from '../services/access.js';
 import { handleError, handleNotFound } from './errors.js';
 import { checkJsonDepth, rejectNulInPath } from './hostile-input.js';
+import { redactingLogger } from './log-redaction.js';
 import { registerRoutes, type RouteDeps } from './routes/index.js';
 
 declare module 'fastify' {
@@ -35,8 +36,11 @@ function requestId(): string {
   return `${REQUEST_ID_PREFIX.slice(0, 4)}:${REQUEST_ID_PREFIX.slice(4)}:${n.slice(0, 6)}:${n.slice(6, 12)}:${n.slice(12)}`;
 }
 
+/** `false` (silent), `true`, or pino options such as `{ level, stream }`; credentials are redacted either way. */
+export type LoggerOption = boolean | { level: string; stream?: { write(line: string): void } };
+
 export interface ServerOptions extends RouteDeps {
-  logger: boolean | { level: string };
+  logger: LoggerOption;
   bodyLimitBytes: number;
 }
 
@@ -46,7 +50,7 @@ export function buildServer(opts: ServerOptions): FastifyInstance {
     genReqId: requestId,
     requestIdHeader: false,
   };
-  options.logger = opts.logger;
+  options.logger = opts.logger === false ? false : redactingLogger(opts.logger === true ? {} : opts.logger);
   const app = Fastify(options) as unknown as FastifyInstance;
 
   // GitHub parses every body as JSON whatever its Content-Type (curl -d sends form-encoded headers).
