@@ -63,6 +63,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
     bodyLimitBytes: config.bodyLimitBytes,
     services: { access, accounts, hooks, deliveries, events },
     urls,
+    ingestBytesInFlight: config.ingestBytesInFlight,
   });
   const logger = http.log;
 

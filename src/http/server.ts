@@ -86,7 +86,8 @@ export function buildServer(opts: ServerOptions): FastifyInstance {
     if (request.routeOptions.config?.public) return;
     // An unknown path is 404 for anonymous callers too (GitHub checks credentials only when some are sent).
     if (request.is404 && !request.headers.authorization) return;
-    request.principal = await opts.services.access.authenticate(request.headers.authorization);
+    // A route may have authenticated in its onRequest hook already (ingest: before reading the body).
+    request.principal ??= await opts.services.access.authenticate(request.headers.authorization);
     void reply.header('X-OAuth-Scopes', request.principal.scopes.join(', '));
   });
 

@@ -22,6 +22,8 @@ export interface RouteDeps {
     events: EventService;
   };
   urls: Urls;
+  /** Bytes of event bodies that may be ingested at once (HOOKLINE_INGEST_MAX_BYTES_IN_FLIGHT). */
+  ingestBytesInFlight: number;
 }
 
 export async function registerRoutes(app: FastifyInstance, deps: RouteDeps): Promise<void> {
