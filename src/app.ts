@@ -13,6 +13,7 @@ import { DeliveryService } from './services/deliveries.js';
 import { EventService, type DeliverySignal } from './services/events.js';
 import { HookService } from './services/hooks.js';
 import { createSecretBox } from './services/secret-box.js';
+import { UserAdminService } from './services/user-admin.js';
 import { urlsFor } from './services/shapes.js';
 import { openStore } from './storage/open.js';
 import type { Store } from './storage/store.js';
@@ -61,7 +62,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
   const http = buildServer({
     logger: options.logger ?? false,
     bodyLimitBytes: config.bodyLimitBytes,
-    services: { access, accounts, hooks, deliveries, events },
+    services: { access, accounts, hooks, deliveries, events, userAdmin: new UserAdminService(store, access, clock) },
     urls,
     ingestBytesInFlight: config.ingestBytesInFlight,
   });

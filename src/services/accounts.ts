@@ -2,6 +2,7 @@
 // tokens, repositories, org memberships and collaborators.
 import type { Clock } from '../domain/clock.js';
 import { NotFound, ValidationFailed } from '../domain/errors.js';
+import { OAUTH_SCOPES } from '../domain/oauth-scopes.js';
 import { checkTexts } from '../domain/text-limits.js';
 import { isoSeconds, type Account, type OrgRole, type RepoPermission, type Repository, type TokenRecord } from '../domain/model.js';
 import { Conflict, type Store } from '../storage/store.js';
@@ -14,7 +15,7 @@ const REPO_NAME = /^[A-Za-z0-9._-]{1,100}$/;
 const ROLES: OrgRole[] = ['admin', 'member'];
 const PERMISSIONS: RepoPermission[] = ['pull', 'triage', 'push', 'maintain', 'admin'];
 
-const userBody = bodySchema<{ login: string; email?: string }>(
+const userBody = bodySchema<{ login: string; email?: string; suspended?: boolean }>(
   { type: 'object', required: ['login'], properties: { login: { type: 'string' }, email: { type: 'string' }, suspended: { type: 'boolean' } } },
   { required: true },
 );
@@ -74,7 +75,11 @@ export class AccountService {
     const input = userBody.check(body);
     checkLogin(input.login, 'User');
     rejectTexts('User', [['email', input.email, 'email']]);
-    return this.insertAccount({ login: input.login, type: 'User', email: input.email ?? null, name: null });
+    const user = await this.insertAccount({ login: input.login, type: 'User', email: input.email ?? null, name: null });
+    if (!input.suspended) return user;
+    const suspendedAt = this.now();
+    await this.store.setSuspended(user.id, suspendedAt);
+    return { ...user, suspendedAt };
   }
 
   async createOrganization(principal: Principal, body: unknown): Promise<Account> {
@@ -94,6 +99,12 @@ export class AccountService {
   async createImpersonationToken(principal: Principal, username: string, body: unknown): Promise<{ token: string; record: TokenRecord; user: Account }> {
     this.access.requireSiteAdmin(principal);
     const input = tokenBody.check(body);
+    const unknown = [...new Set(input.scopes ?? [])].filter((s) => !OAUTH_SCOPES.has(s));
+    if (unknown.length > 0) {
+      throw new ValidationFailed(unknown.map((s) => ({
+        resource: 'OauthAccess', code: 'invalid', field: 'scopes', message: `${JSON.stringify(s.slice(0, 100))} is not a valid scope`,
+      })));
+    }
     const user = await this.store.findAccountByLogin(username);
     if (!user || user.type !== 'User') throw new NotFound();
     const token = generateToken();

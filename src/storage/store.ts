@@ -4,6 +4,7 @@ import type {
   Account, AccountType, HookDraft, HookOwner, HookRecord, LastResponse, OrgRole, RepoPermission, Repository,
   TokenRecord,
 } from '../domain/model.js';
+import type { AccountAdminStore } from './account-admin.js';
 import type { DeliveryStore } from './delivery-store.js';
 
 /** Thrown by adapters when a unique name is taken; services turn it into a 422. */
@@ -50,6 +51,12 @@ export interface AccountStore {
   findRepositoryById(id: number): Promise<Readonly<Repository> | null>;
   setCollaborator(repoId: number, userId: number, permission: RepoPermission): Promise<void>;
   findCollaboratorPermission(repoId: number, userId: number): Promise<RepoPermission | null>;
+
+  /**
+   * Makes the lookups that follow see every account change committed before this call, even where
+   * found accounts are kept in memory (account-cache.ts). Called at the start of each authenticated request.
+   */
+  syncAccounts(): Promise<void>;
 }
 
 export interface HookStore {
@@ -76,7 +83,7 @@ export interface StoreCapabilities {
   readonly multiProcess: boolean;
 }
 
-export interface Store extends AccountStore, HookStore, DeliveryStore {
+export interface Store extends AccountStore, AccountAdminStore, HookStore, DeliveryStore {
   readonly capabilities: StoreCapabilities;
   migrate(): Promise<void>;
   close(): Promise<void>;

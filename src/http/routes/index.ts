@@ -5,12 +5,14 @@ import type { AccountService } from '../../services/accounts.js';
 import type { DeliveryService } from '../../services/deliveries.js';
 import type { EventService } from '../../services/events.js';
 import type { HookService } from '../../services/hooks.js';
+import type { UserAdminService } from '../../services/user-admin.js';
 import type { Urls } from '../../services/shapes.js';
 import { registerAccountRoutes } from './accounts.js';
 import { registerDeliveryRoutes } from './deliveries.js';
 import { registerHealthRoutes } from './health.js';
 import { registerHookRoutes, ORG_HOOKS, REPO_HOOKS } from './hooks.js';
 import { registerIngestRoutes } from './ingest.js';
+import { registerUserAdminRoutes } from './user-admin.js';
 
 /** Everything route handlers need: services and the public URLs. */
 export interface RouteDeps {
@@ -20,6 +22,7 @@ export interface RouteDeps {
     hooks: HookService;
     deliveries: DeliveryService;
     events: EventService;
+    userAdmin: UserAdminService;
   };
   urls: Urls;
   /** Bytes of event bodies that may be ingested at once (HOOKLINE_INGEST_MAX_BYTES_IN_FLIGHT). */
@@ -29,6 +32,7 @@ export interface RouteDeps {
 export async function registerRoutes(app: FastifyInstance, deps: RouteDeps): Promise<void> {
   registerHealthRoutes(app);
   registerAccountRoutes(app, deps);
+  registerUserAdminRoutes(app, deps);
   registerIngestRoutes(app, deps);
   for (const table of [REPO_HOOKS, ORG_HOOKS]) {
     registerHookRoutes(app, deps, table);

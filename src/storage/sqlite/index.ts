@@ -8,6 +8,7 @@ import { BACKSTOP_AUTOCHECKPOINT_PAGES, Checkpointer } from './checkpointer.js';
 import { withAccountCache } from '../account-cache.js';
 import { readMigrations } from '../migrations.js';
 import type { Store } from '../store.js';
+import { sqliteAccountAdmin } from './account-admin.js';
 import { sqliteAccounts } from './accounts.js';
 import { HookCache } from './hook-cache.js';
 import { sqliteHooks } from './hooks.js';
@@ -57,6 +58,7 @@ export function openSqliteStore(url: string): Store {
       db.close();
     },
     ...withAccountCache(sqliteAccounts(db)),
+    ...sqliteAccountAdmin(db, hookCache),
     ...sqliteHooks(db, hookCache),
     ...sqliteDeliveries(db, hookCache),
   };
