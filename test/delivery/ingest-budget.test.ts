@@ -33,9 +33,9 @@ function heldBody(text: string) {
 
 test('ingests beyond the byte budget get 503 with Retry-After; the budget comes back when requests end', async (t) => {
   const { app } = await deliveryRig(t, { HOOKLINE_INGEST_MAX_BYTES_IN_FLIGHT: '100000' }, { start: false });
-  const send = (payload: string | Readable, length: number) =>
+  const send = (payload: string | Readable, length: number, url = '/hookline/events') =>
     app.http.inject({
-      method: 'POST', url: '/hookline/events', payload,
+      method: 'POST', url, payload,
       headers: { authorization: `token ${ADMIN_TOKEN}`, 'content-type': 'application/json', 'content-length': String(length) },
     });
 
@@ -46,6 +46,7 @@ test('ingests beyond the byte budget get 503 with Retry-After; the budget comes 
   const refused = await send(body(50_000), 50_000);
   assert.equal(refused.headers['retry-after'], '1');
   assertError({ statusCode: refused.statusCode, json: () => refused.json(), body: refused.body }, 503, /ingested at once/);
+  assert.equal((await send(body(50_000), 50_000, '/api/v3/hookline/events')).statusCode, 503, 'one budget for both paths');
   assert.equal((await send(body(30_000), 30_000)).statusCode, 202, 'what still fits is accepted');
 
   first.finish();

@@ -6,10 +6,14 @@ import { MAX_PAYLOAD_BYTES } from '../../services/events.js';
 import { ByteBudget, reserveBodyBytes } from '../ingest-budget.js';
 import type { RouteDeps } from './index.js';
 
+/** One budget per server, shared by the route at the root and under /api/v3 (both get the same deps). */
+const budgets = new WeakMap<RouteDeps, ByteBudget>();
+
 export function registerIngestRoutes(app: FastifyInstance, deps: RouteDeps): void {
   // The payload may be 25 MB; the envelope around it gets a little room.
   const bodyLimit = MAX_PAYLOAD_BYTES + 64 * 1024;
-  const budget = new ByteBudget(deps.ingestBytesInFlight);
+  let budget = budgets.get(deps);
+  if (!budget) budgets.set(deps, (budget = new ByteBudget(deps.ingestBytesInFlight)));
   const reserve = reserveBodyBytes(budget, bodyLimit);
   app.post(
     '/hookline/events',
