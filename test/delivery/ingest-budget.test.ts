@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { Readable } from 'node:stream';
 import { test } from 'node:test';
+import { loadConfig } from '../../src/config.js';
 import { ADMIN_TOKEN } from '../support/app.js';
 import { assertError } from '../support/hooks.js';
 import { deliveryRig } from './fixtures.js';
@@ -64,6 +65,12 @@ test('ingests beyond the byte budget get 503 with Retry-After; the budget comes 
   broken.stream.destroy(new Error('client went away'));
   await brokenDone.catch(() => undefined); // the inject may reject with the stream's error
   assert.equal((await send(body(50_000), 50_000)).statusCode, 202);
+});
+
+test('HOOKLINE_INGEST_MAX_BYTES_IN_FLIGHT is validated at start, 64 MiB by default', () => {
+  assert.equal(loadConfig({}).ingestBytesInFlight, 64 * 1024 * 1024);
+  assert.throws(() => loadConfig({ HOOKLINE_INGEST_MAX_BYTES_IN_FLIGHT: '12x' }), /HOOKLINE_INGEST_MAX_BYTES_IN_FLIGHT must be a whole number/);
+  assert.throws(() => loadConfig({ HOOKLINE_INGEST_MAX_BYTES_IN_FLIGHT: '10' }), /HOOKLINE_INGEST_MAX_BYTES_IN_FLIGHT/);
 });
 
 test('callers without the ingest scope are refused before any bytes are reserved', async (t) => {
