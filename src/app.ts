@@ -7,8 +7,8 @@ import { createSender } from './delivery/send.js';
 import { DeliveryWorker } from './delivery/worker.js';
 import { systemClock, type Clock } from './domain/clock.js';
 import { buildMetricsServer } from './http/metrics.js';
-import { buildServer } from './http/server.js';
 import { Metrics } from './metrics/metrics.js';
+import { buildServer, type LoggerOption } from './http/server.js';
 import { resolveSecretKey } from './secret-key.js';
 import { AccessService } from './services/access.js';
 import { AccountService } from './services/accounts.js';
@@ -18,6 +18,7 @@ import { DeliveryService } from './services/deliveries.js';
 import { EventService, type DeliverySignal } from './services/events.js';
 import { HookService } from './services/hooks.js';
 import { createSecretBox } from './services/secret-box.js';
+import { UserAdminService } from './services/user-admin.js';
 import { urlsFor } from './services/shapes.js';
 import { openStore } from './storage/open.js';
 import type { Store } from './storage/store.js';
@@ -26,8 +27,8 @@ export interface AppOptions {
   config: Config;
   store?: Store;
   clock?: Clock;
-  /** Fastify logger options: false (silent, the default), true, or e.g. `{ level: 'info' }`. */
-  logger?: boolean | { level: string };
+  /** Fastify logger options: false (silent, the default), true, or e.g. `{ level: 'info' }` (a `stream` too). */
+  logger?: LoggerOption;
 }
 
 /** A wired application: the HTTP server (not listening), the worker (if this process runs one), and the store. */
@@ -72,8 +73,9 @@ export async function buildApp(options: AppOptions): Promise<App> {
   const http = buildServer({
     logger: options.logger ?? false,
     bodyLimitBytes: config.bodyLimitBytes,
-    services: { access, accounts, hooks, deliveries, events, ...appServices },
+    services: { access, accounts, hooks, deliveries, events, ...appServices, userAdmin: new UserAdminService(store, access, clock) },
     urls,
+    ingestBytesInFlight: config.ingestBytesInFlight,
     metrics,
     dashboard: new DashboardService(store, access, hooks, clock),
     csrfKey: createHmac('sha256', secretKey).update('hookline dashboard csrf').digest(),

@@ -25,6 +25,8 @@ export interface Config {
   readonly deliveryConcurrencyPerHook: number;
   /** Largest accepted API request body, in bytes (the event-ingest route has its own 25 MB cap). */
   readonly bodyLimitBytes: number;
+  /** Bytes of event bodies ingested at once; beyond it POST /hookline/events answers 503 with Retry-After. */
+  readonly ingestBytesInFlight: number;
   /** Hooks allowed per event per repository or organization (GitHub.com: 20, GHES: 250). */
   readonly maxHooksPerEvent: number;
   readonly runWorker: boolean;
@@ -155,6 +157,7 @@ export function loadConfig(env: Source = process.env, overrides: Source = {}, ex
     deliveryConcurrency: int('HOOKLINE_DELIVERY_CONCURRENCY', 64, 1, 10_000),
     deliveryConcurrencyPerHook: int('HOOKLINE_DELIVERY_CONCURRENCY_PER_HOOK', 16, 1, 10_000),
     bodyLimitBytes: int('HOOKLINE_BODY_LIMIT_BYTES', 1024 * 1024, 1024, 100 * 1024 * 1024),
+    ingestBytesInFlight: int('HOOKLINE_INGEST_MAX_BYTES_IN_FLIGHT', 64 * 1024 * 1024, 1024, 64 * 1024 * 1024 * 1024),
     maxHooksPerEvent: int('HOOKLINE_MAX_HOOKS_PER_EVENT', 20, 1, 10_000),
     runWorker: true,
     logLevel,

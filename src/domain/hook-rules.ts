@@ -1,7 +1,7 @@
 // GitHub's semantic rules for hooks, as pure functions returning `errors[]` items for a 422.
 import { refusedHost, type AllowedHosts } from './address-policy.js';
 import type { FieldError } from './errors.js';
-import { overlaps, WILDCARD } from './events.js';
+import { overlaps, subscribes, WILDCARD } from './events.js';
 import type { HookDraft, HookOwnerType, HookRecord } from './model.js';
 
 const RESOURCE = 'Hook';
@@ -59,10 +59,17 @@ export function checkEventNames(events: readonly string[], available: ReadonlySe
   return errors;
 }
 
-/** GitHub allows a limited number of hooks per event per repository or organization; one error per event. */
+/**
+ * GitHub allows a limited number of hooks per event per repository or organization; one error per full
+ * event. A `*` hook receives every event, so it counts toward each event's limit, and a new `*` hook
+ * needs room in every event its siblings subscribe to (and among the other `*` hooks).
+ */
 export function checkHookLimit(draft: HookDraft, siblings: HookRecord[], max: number): FieldError[] {
-  return draft.events
-    .filter((event) => siblings.filter((h) => h.events.includes(event)).length >= max)
+  const named = draft.events.includes(WILDCARD) ? [WILDCARD, ...siblings.flatMap((h) => h.events)] : draft.events;
+  const receivers = (event: string) =>
+    siblings.filter((h) => (event === WILDCARD ? h.events.includes(WILDCARD) : subscribes(h.events, event))).length;
+  return [...new Set(named)]
+    .filter((event) => receivers(event) >= max)
     .map((event) => ({ resource: RESOURCE, code: 'custom', message: `The "${event}" event cannot have more than ${max} hooks` }));
 }
 

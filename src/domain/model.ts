@@ -10,6 +10,8 @@ export interface Account {
   email: string | null;
   name: string | null;
   siteAdmin: boolean;
+  /** When a site administrator suspended the user (GHES); null when not suspended. */
+  suspendedAt: string | null;
   createdAt: string;
   updatedAt: string;
 }

@@ -9,6 +9,8 @@ import { handleError, handleNotFound } from './errors.js';
 import { metricsRoutes } from './metrics.js';
 import type { Metrics } from '../metrics/metrics.js';
 import { registerRoutes } from './routes/index.js';
+import { checkJsonDepth, rejectNulInPath } from './hostile-input.js';
+import { redactingLogger } from './log-redaction.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -37,9 +39,12 @@ function requestId(): string {
   return `${REQUEST_ID_PREFIX.slice(0, 4)}:${REQUEST_ID_PREFIX.slice(4)}:${n.slice(0, 6)}:${n.slice(6, 12)}:${n.slice(12)}`;
 }
 
+/** `false` (silent), `true`, or pino options such as `{ level, stream }`; credentials are redacted either way. */
+export type LoggerOption = boolean | { level: string; stream?: { write(line: string): void } };
+
 export interface ServerOptions extends DashboardDeps {
   metrics: Metrics;
-  logger: boolean | { level: string };
+  logger: LoggerOption;
   bodyLimitBytes: number;
 }
 
@@ -49,7 +54,7 @@ export function buildServer(opts: ServerOptions): FastifyInstance {
     genReqId: requestId,
     requestIdHeader: false,
   };
-  options.logger = opts.logger;
+  options.logger = opts.logger === false ? false : redactingLogger(opts.logger === true ? {} : opts.logger);
   const app = Fastify(options) as unknown as FastifyInstance;
 
   // GitHub parses every body as JSON whatever its Content-Type (curl -d sends form-encoded headers).
@@ -58,9 +63,10 @@ export function buildServer(opts: ServerOptions): FastifyInstance {
     const text = (body as string).trim();
     if (text === '') return done(null, undefined);
     try {
+      checkJsonDepth(text);
       done(null, JSON.parse(text));
-    } catch {
-      done(new BadRequest('Problems parsing JSON'), undefined);
+    } catch (err) {
+      done(err instanceof BadRequest ? err : new BadRequest('Problems parsing JSON'), undefined);
     }
   });
 
@@ -78,12 +84,15 @@ export function buildServer(opts: ServerOptions): FastifyInstance {
     void reply.header('X-GitHub-Api-Version-Selected', version);
   });
 
+  app.addHook('preValidation', rejectNulInPath);
+
   app.addHook('preHandler', async (request, reply) => {
     if (request.routeOptions.config?.public) return;
     // An unknown path is 404 for anonymous callers too (GitHub checks credentials only when some are sent),
     // and for GitHub App installations (Probot reads a missing .github/config.yml as a 404).
     if (request.is404 && (!request.headers.authorization || (await opts.services.appAccess.isInstallationToken(request.headers.authorization)))) return;
-    request.principal = await opts.services.access.authenticate(request.headers.authorization);
+    // A route may have authenticated in its onRequest hook already (ingest: before reading the body).
+    request.principal ??= await opts.services.access.authenticate(request.headers.authorization);
     void reply.header('X-OAuth-Scopes', request.principal.scopes.join(', '));
   });
 

@@ -1,6 +1,6 @@
 // Who is calling and what they may administer. Lack of access is NotFound, as GitHub hides what you
 // cannot administer; the scopes each operation accepts are exported so the API can advertise them.
-import { NotFound, Unauthorized } from '../domain/errors.js';
+import { Forbidden, NotFound, Unauthorized } from '../domain/errors.js';
 import type { Account, HookOwner, Repository } from '../domain/model.js';
 import type { Store } from '../storage/store.js';
 import { hashToken, sameHash } from './tokens.js';
@@ -55,12 +55,15 @@ export class AccessService {
   /** The caller whose token has this hash (a dashboard session keeps only the hash). */
   async authenticateHash(hash: string): Promise<Principal> {
     if (this.adminTokenHash && sameHash(hash, this.adminTokenHash)) {
+      await this.store.syncAccounts();
       const admin = await this.store.findAccountByLogin(SITE_ADMIN_LOGIN);
       if (admin) return { user: admin, scopes: SITE_ADMIN_SCOPES, siteAdmin: true };
     }
-    // The lookup is by a SHA-256 of the token, so timing reveals nothing about stored tokens.
-    const found = await this.store.findTokenByHash(hash);
+    // The lookup is by a SHA-256 of the token, so timing reveals nothing about stored tokens. The token
+    // and its user are read from the database every time: revocation and suspension apply at once.
+    const [found] = await Promise.all([this.store.findTokenByHash(hash), this.store.syncAccounts()]);
     if (!found) throw new Unauthorized('Bad credentials');
+    if (found.user.suspendedAt !== null) throw new Forbidden('Sorry. Your account was suspended.');
     return { user: found.user, scopes: found.token.scopes, siteAdmin: found.user.siteAdmin && found.token.scopes.includes('site_admin') };
   }
 

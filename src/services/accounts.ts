@@ -2,6 +2,8 @@
 // tokens, repositories, org memberships and collaborators.
 import type { Clock } from '../domain/clock.js';
 import { NotFound, ValidationFailed } from '../domain/errors.js';
+import { OAUTH_SCOPES } from '../domain/oauth-scopes.js';
+import { checkTexts } from '../domain/text-limits.js';
 import { isoSeconds, type Account, type OrgRole, type RepoPermission, type Repository, type TokenRecord } from '../domain/model.js';
 import { Conflict, type Store } from '../storage/store.js';
 import { SITE_ADMIN_LOGIN, type AccessService, type Principal } from './access.js';
@@ -13,7 +15,7 @@ const REPO_NAME = /^[A-Za-z0-9._-]{1,100}$/;
 const ROLES: OrgRole[] = ['admin', 'member'];
 const PERMISSIONS: RepoPermission[] = ['pull', 'triage', 'push', 'maintain', 'admin'];
 
-const userBody = bodySchema<{ login: string; email?: string }>(
+const userBody = bodySchema<{ login: string; email?: string; suspended?: boolean }>(
   { type: 'object', required: ['login'], properties: { login: { type: 'string' }, email: { type: 'string' }, suspended: { type: 'boolean' } } },
   { required: true },
 );
@@ -72,13 +74,19 @@ export class AccountService {
     this.access.requireSiteAdmin(principal);
     const input = userBody.check(body);
     checkLogin(input.login, 'User');
-    return this.insertAccount({ login: input.login, type: 'User', email: input.email ?? null, name: null });
+    rejectTexts('User', [['email', input.email, 'email']]);
+    const user = await this.insertAccount({ login: input.login, type: 'User', email: input.email ?? null, name: null });
+    if (!input.suspended) return user;
+    const suspendedAt = this.now();
+    await this.store.setSuspended(user.id, suspendedAt);
+    return { ...user, suspendedAt };
   }
 
   async createOrganization(principal: Principal, body: unknown): Promise<Account> {
     this.access.requireSiteAdmin(principal);
     const input = orgBody.check(body);
     checkLogin(input.login, 'Organization');
+    rejectTexts('Organization', [['admin', input.admin, 'lookup'], ['profile_name', input.profile_name, 'name']]);
     const admin = await this.store.findAccountByLogin(input.admin);
     if (!admin || admin.type !== 'User') {
       throw new ValidationFailed([{ resource: 'Organization', code: 'invalid', field: 'admin', message: `${input.admin} is not a user` }]);
@@ -91,6 +99,12 @@ export class AccountService {
   async createImpersonationToken(principal: Principal, username: string, body: unknown): Promise<{ token: string; record: TokenRecord; user: Account }> {
     this.access.requireSiteAdmin(principal);
     const input = tokenBody.check(body);
+    const unknown = [...new Set(input.scopes ?? [])].filter((s) => !OAUTH_SCOPES.has(s));
+    if (unknown.length > 0) {
+      throw new ValidationFailed(unknown.map((s) => ({
+        resource: 'OauthAccess', code: 'invalid', field: 'scopes', message: `${JSON.stringify(s.slice(0, 100))} is not a valid scope`,
+      })));
+    }
     const user = await this.store.findAccountByLogin(username);
     if (!user || user.type !== 'User') throw new NotFound();
     const token = generateToken();
@@ -110,6 +124,7 @@ export class AccountService {
     }
     if (!this.access.hasScope(principal, ['repo', 'public_repo'])) throw new NotFound();
     const input = repoBody.check(body);
+    rejectTexts('Repository', [['description', input.description, 'description']]);
     if (!REPO_NAME.test(input.name) || input.name === '.' || input.name === '..') {
       throw new ValidationFailed([{ resource: 'Repository', code: 'custom', field: 'name', message: 'name is invalid' }]);
     }
@@ -164,6 +179,12 @@ export class AccountService {
   private now(): string {
     return isoSeconds(this.clock.now());
   }
+}
+
+/** Throws the 422 for strings over their cap or holding NUL. */
+function rejectTexts(resource: string, fields: Parameters<typeof checkTexts>[1]): void {
+  const errors = checkTexts(resource, fields);
+  if (errors.length > 0) throw new ValidationFailed(errors);
 }
 
 function checkLogin(login: string, resource: string): void {

@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import type { Clock } from '../domain/clock.js';
 import { NotFound, PayloadTooLarge, ValidationFailed, type FieldError } from '../domain/errors.js';
 import { offers, ORGANIZATION_EVENTS, subscribes } from '../domain/events.js';
+import { checkTexts } from '../domain/text-limits.js';
 import { isoSeconds, type Account, type HookOwner, type HookRecord, type Repository } from '../domain/model.js';
 import type { EagerClaim, FanOut } from '../storage/delivery-store.js';
 import type { Store } from '../storage/store.js';
@@ -76,7 +77,11 @@ export class EventService {
   async ingest(principal: Principal, body: unknown): Promise<{ guid: string; deliveries: number }> {
     if (!this.access.hasScope(principal, INGEST_SCOPES)) throw new NotFound();
     const input = ingestBody.check(body);
-    const errors: FieldError[] = [];
+    const errors: FieldError[] = checkTexts('Event', [
+      ['event', input.event, 'action'], ['action', input.action, 'action'], ['repository', input.repository, 'lookup'],
+      ['organization', input.organization, 'lookup'], ['sender', input.sender, 'lookup'],
+    ]);
+    if (errors.length > 0) throw new ValidationFailed(errors);
     if (!ORGANIZATION_EVENTS.has(input.event) && input.event !== 'ping') {
       errors.push({ resource: 'Event', code: 'invalid', field: 'event', message: `"${input.event}" is not a known event` });
     }

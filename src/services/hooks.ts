@@ -8,6 +8,8 @@ import { normaliseEvents, ORGANIZATION_EVENTS, REPOSITORY_EVENTS } from '../doma
 import {
   checkContentType, checkDuplicate, checkEventNames, checkHookLimit, checkUrl, parseInsecureSsl,
 } from '../domain/hook-rules.js';
+import { checkTexts } from '../domain/text-limits.js';
+import { splitCredentials } from '../domain/url-credentials.js';
 import { isoSeconds, type Account, type HookDraft, type HookOwnerType, type HookRecord, type StoredHookConfig } from '../domain/model.js';
 import type { Store } from '../storage/store.js';
 import type { HookScope } from './access.js';
@@ -24,7 +26,7 @@ interface HookKind {
   create: BodySchema<HookInput>;
   update: BodySchema<HookInput>;
   config: BodySchema<ConfigInput>;
-  /** Organization hooks may carry basic-auth credentials for the receiver. */
+  /** Organization hooks have basic-auth credential fields (any hook may carry them in its URL). */
   credentials: boolean;
   /** Only repository hooks' PATCH has add_events/remove_events; the org body does not, so they are ignored. */
   editEvents: boolean;
@@ -142,8 +144,15 @@ export class HookService {
    */
   private buildConfig(kind: HookKind, input: ConfigInput, base: StoredHookConfig | null, errors: FieldError[]): StoredHookConfig | null {
     const before = errors.length;
-    const url = input.url ?? base?.url;
-    const urlError = checkUrl(url, this.deps.allowedHosts);
+    // User-info in the URL is stored sealed beside it, never in it (see domain/url-credentials.ts).
+    const fromUrl = input.url === undefined ? null : splitCredentials(input.url);
+    const url = fromUrl?.url ?? input.url ?? base?.url;
+    const textErrors = checkTexts('Hook', [
+      ['url', input.url, 'url'], ['secret', input.secret, 'secret'],
+      ['username', input.username, 'username'], ['password', input.password, 'secret'],
+    ]);
+    errors.push(...textErrors);
+    const urlError = textErrors.some((e) => e.field === 'url') ? null : checkUrl(url, this.deps.allowedHosts);
     if (urlError) errors.push(urlError);
     const contentType = checkContentType(input.content_type, base?.contentType ?? 'form');
     if (typeof contentType !== 'string') errors.push(contentType);
@@ -154,13 +163,21 @@ export class HookService {
     if (errors.length > before) return null;
     const seal = (value: string | undefined, kept: string | null | undefined): string | null =>
       value === undefined ? (kept ?? null) : value === '' ? null : this.deps.box.seal(value);
+    // Organization hooks have credential fields, which a new URL leaves alone unless it carries its own.
+    // A repository hook's credentials come only from its URL, so a new URL replaces them: they must never
+    // follow a hook to another host.
+    const credential = (part: 'username' | 'password'): string | null => {
+      if (fromUrl) return seal(fromUrl[part], null);
+      if (kind.credentials) return seal(input[part], base?.[part]);
+      return input.url === undefined ? (base?.[part] ?? null) : null;
+    };
     return {
       url: url!,
       contentType: contentType as 'json' | 'form',
       insecureSsl: insecureSsl!,
       secret: seal(input.secret, base?.secret),
-      username: kind.credentials ? seal(input.username, base?.username) : null,
-      password: kind.credentials ? seal(input.password, base?.password) : null,
+      username: credential('username'),
+      password: credential('password'),
     };
   }
 

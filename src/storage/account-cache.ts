@@ -3,21 +3,28 @@
 // transaction of its own (a WAL read lock taken and released: ~8 µs against ~4 µs for the same read
 // inside one), on PostgreSQL a round trip each. That was a tenth of an ingest request's CPU.
 //
-// Sound only because no statement in either adapter updates or deletes an account or a repository: a
-// row once found stays true, for every process on the database. Misses are not kept, since another
-// request or process may insert the row next. A feature that renames, changes or deletes accounts or
-// repositories must drop this cache (or invalidate it on that write) in the same change, and on
-// PostgreSQL mind a rolling upgrade: processes still on the older code would keep serving what they
-// cached.
+// Accounts change only through GHES user administration (suspend, unsuspend, delete), and each such
+// change moves a version in the database (storage/account-admin.ts) in its own transaction. Every
+// authenticated request starts with syncAccounts, which reads that version (one short query) and starts
+// the cache over when it moved, so no process serves an account or repository from before a change
+// committed before its request began. Misses are not kept, since another request or process may insert
+// the row next. A feature that changes accounts or repositories in any other way must move the version
+// in the same transaction.
 import type { Account, Repository } from '../domain/model.js';
 import { rememberBounded } from './bounded-map.js';
 import type { AccountStore } from './store.js';
+
+/** What an adapter provides: the account store without syncAccounts, and the version every change moves. */
+export type AccountRows = Omit<AccountStore, 'syncAccounts'> & { accountsVersion(): Promise<number> };
 
 /** Entries kept per map before it starts over (an account or a repository is a few hundred bytes). */
 const MAX_ENTRIES = 10_000;
 
 /** The adapter's account store, with found accounts and repositories answered from memory. */
-export function withAccountCache(store: AccountStore): AccountStore {
+export function withAccountCache(store: AccountRows): AccountStore {
+  let version: number | null = null;
+  // Moves whenever the maps start over: a lookup that began before then does not keep what it read.
+  let epoch = 0;
   const accountsByLogin = new Map<string, Account>();
   const accountsById = new Map<number, Account>();
   const reposByName = new Map<string, Repository>();
@@ -25,34 +32,46 @@ export function withAccountCache(store: AccountStore): AccountStore {
 
   // Frozen, because every caller now shares the one object: a service that changed it would change
   // what the next request reads.
-  const keepAccount = (account: Account | null): Account | null => {
-    if (!account) return null;
+  const keepAccount = (account: Account | null, since = epoch): Account | null => {
+    if (!account || since !== epoch) return account;
     const kept = accountsById.get(account.id) ?? Object.freeze(account);
     remember(accountsById, account.id, kept);
     remember(accountsByLogin, kept.login.toLowerCase(), kept);
     return kept;
   };
-  const keepRepository = (repo: Repository | null): Repository | null => {
-    if (!repo) return null;
+  const keepRepository = (repo: Repository | null, since = epoch): Repository | null => {
+    if (!repo || since !== epoch) return repo;
     const kept = reposById.get(repo.id) ?? Object.freeze({ ...repo, owner: keepAccount(repo.owner)! });
     remember(reposById, repo.id, kept);
     remember(reposByName, repoKey(kept.owner.login, kept.name), kept);
     return kept;
   };
 
+  const { accountsVersion, ...rows } = store;
   return {
-    ...store,
+    ...rows,
+    async syncAccounts() {
+      const current = await accountsVersion();
+      if (current === version) return;
+      version = current;
+      epoch++;
+      for (const map of [accountsByLogin, accountsById, reposByName, reposById]) map.clear();
+    },
     async findAccountByLogin(login) {
-      return accountsByLogin.get(login.toLowerCase()) ?? keepAccount(await store.findAccountByLogin(login));
+      const since = epoch;
+      return accountsByLogin.get(login.toLowerCase()) ?? keepAccount(await store.findAccountByLogin(login), since);
     },
     async findAccountById(id) {
-      return accountsById.get(id) ?? keepAccount(await store.findAccountById(id));
+      const since = epoch;
+      return accountsById.get(id) ?? keepAccount(await store.findAccountById(id), since);
     },
     async findRepository(ownerLogin, name) {
-      return reposByName.get(repoKey(ownerLogin, name)) ?? keepRepository(await store.findRepository(ownerLogin, name));
+      const since = epoch;
+      return reposByName.get(repoKey(ownerLogin, name)) ?? keepRepository(await store.findRepository(ownerLogin, name), since);
     },
     async findRepositoryById(id) {
-      return reposById.get(id) ?? keepRepository(await store.findRepositoryById(id));
+      const since = epoch;
+      return reposById.get(id) ?? keepRepository(await store.findRepositoryById(id), since);
     },
   };
 }

@@ -6,6 +6,7 @@ import type {
 } from '../domain/model.js';
 import type { DashboardStore } from './dashboard-store.js';
 import type { AppStore } from './app-store.js';
+import type { AccountAdminStore } from './account-admin.js';
 import type { DeliveryStore } from './delivery-store.js';
 
 /** Thrown by adapters when a unique name is taken; services turn it into a 422. */
@@ -52,6 +53,12 @@ export interface AccountStore {
   findRepositoryById(id: number): Promise<Readonly<Repository> | null>;
   setCollaborator(repoId: number, userId: number, permission: RepoPermission): Promise<void>;
   findCollaboratorPermission(repoId: number, userId: number): Promise<RepoPermission | null>;
+
+  /**
+   * Makes the lookups that follow see every account change committed before this call, even where
+   * found accounts are kept in memory (account-cache.ts). Called at the start of each authenticated request.
+   */
+  syncAccounts(): Promise<void>;
 }
 
 export interface HookStore {
@@ -78,7 +85,7 @@ export interface StoreCapabilities {
   readonly multiProcess: boolean;
 }
 
-export interface Store extends AccountStore, HookStore, DeliveryStore, DashboardStore, AppStore {
+export interface Store extends AccountStore, AccountAdminStore, HookStore, DeliveryStore, DashboardStore, AppStore {
   readonly capabilities: StoreCapabilities;
   migrate(): Promise<void>;
   close(): Promise<void>;

@@ -9,6 +9,7 @@ import type { AccountService } from '../../services/accounts.js';
 import type { DeliveryService } from '../../services/deliveries.js';
 import type { EventService } from '../../services/events.js';
 import type { HookService } from '../../services/hooks.js';
+import type { UserAdminService } from '../../services/user-admin.js';
 import type { Urls } from '../../services/shapes.js';
 import { registerAccountRoutes } from './accounts.js';
 import { registerAppApiRoutes } from './app-api.js';
@@ -17,6 +18,7 @@ import { registerDeliveryRoutes } from './deliveries.js';
 import { registerHealthRoutes } from './health.js';
 import { registerHookRoutes, ORG_HOOKS, REPO_HOOKS } from './hooks.js';
 import { registerIngestRoutes } from './ingest.js';
+import { registerUserAdminRoutes } from './user-admin.js';
 
 /** Everything route handlers need: services and the public URLs. */
 export interface RouteDeps {
@@ -30,13 +32,17 @@ export interface RouteDeps {
     appManifests: AppManifestService;
     appTokens: AppTokenService;
     appAccess: AppAccess;
+    userAdmin: UserAdminService;
   };
   urls: Urls;
+  /** Bytes of event bodies that may be ingested at once (HOOKLINE_INGEST_MAX_BYTES_IN_FLIGHT). */
+  ingestBytesInFlight: number;
 }
 
 export async function registerRoutes(app: FastifyInstance, deps: RouteDeps): Promise<void> {
   registerHealthRoutes(app);
   registerAccountRoutes(app, deps);
+  registerUserAdminRoutes(app, deps);
   registerIngestRoutes(app, deps);
   registerAppProvisioningRoutes(app, deps);
   registerAppApiRoutes(app, deps);

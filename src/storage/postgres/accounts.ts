@@ -1,11 +1,13 @@
 // Accounts, tokens, memberships, repositories and collaborators on PostgreSQL.
 import type { Account, OrgRole, RepoPermission, Repository } from '../../domain/model.js';
-import { Conflict, type AccountStore } from '../store.js';
+import { ACCOUNTS_VERSION } from '../account-admin.js';
+import type { AccountRows } from '../account-cache.js';
+import { Conflict } from '../store.js';
 import type { Db } from './db.js';
 
 interface AccountRow {
   id: number; login: string; type: 'User' | 'Organization'; email: string | null; name: string | null;
-  site_admin: boolean; created_at: string; updated_at: string;
+  site_admin: boolean; suspended_at: string | null; created_at: string; updated_at: string;
 }
 
 interface RepoRow {
@@ -16,7 +18,7 @@ interface RepoRow {
 function toAccount(r: AccountRow): Account {
   return {
     id: r.id, login: r.login, type: r.type, email: r.email, name: r.name, siteAdmin: r.site_admin,
-    createdAt: r.created_at, updatedAt: r.updated_at,
+    suspendedAt: r.suspended_at ?? null, createdAt: r.created_at, updatedAt: r.updated_at,
   };
 }
 
@@ -36,7 +38,7 @@ function isUniqueViolation(err: unknown): boolean {
   return (err as { code?: string }).code === '23505';
 }
 
-export function postgresAccounts(db: Db): AccountStore {
+export function postgresAccounts(db: Db): AccountRows {
   const account = async (id: number): Promise<Account | null> => {
     const { rows } = await db.query<AccountRow>('SELECT * FROM accounts WHERE id = $1', [id]);
     return rows[0] ? toAccount(rows[0]) : null;
@@ -48,6 +50,10 @@ export function postgresAccounts(db: Db): AccountStore {
   };
 
   return {
+    async accountsVersion() {
+      const { rows } = await db.query<{ version: number }>(ACCOUNTS_VERSION);
+      return rows[0].version;
+    },
     async getSetting(key) {
       const { rows } = await db.query<{ value: string }>('SELECT value FROM settings WHERE key = $1', [key]);
       return rows[0]?.value ?? null;

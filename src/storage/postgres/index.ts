@@ -4,6 +4,7 @@ import pg from 'pg';
 import { withAccountCache } from '../account-cache.js';
 import { readMigrations } from '../migrations.js';
 import type { Store } from '../store.js';
+import { postgresAccountAdmin } from './account-admin.js';
 import { postgresAccounts } from './accounts.js';
 import { postgresApps } from './apps.js';
 import { Db } from './db.js';
@@ -69,6 +70,7 @@ export async function openPostgresStore(url: string): Promise<Store> {
       await Promise.all([db.close(), queue.close()]);
     },
     ...withAccountCache(postgresAccounts(db)),
+    ...postgresAccountAdmin(db),
     ...postgresHooks(db),
     ...deliveries,
     ...postgresDashboard(db),

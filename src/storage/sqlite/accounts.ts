@@ -2,11 +2,13 @@
 import type { Database } from 'better-sqlite3';
 import { statementCache } from './statements.js';
 import type { Account, OrgRole, RepoPermission, Repository } from '../../domain/model.js';
-import { Conflict, type AccountStore } from '../store.js';
+import { ACCOUNTS_VERSION } from '../account-admin.js';
+import type { AccountRows } from '../account-cache.js';
+import { Conflict } from '../store.js';
 
 interface AccountRow {
   id: number; login: string; type: 'User' | 'Organization'; email: string | null; name: string | null;
-  site_admin: number; created_at: string; updated_at: string;
+  site_admin: number; suspended_at: string | null; created_at: string; updated_at: string;
 }
 
 interface RepoRow {
@@ -17,7 +19,7 @@ interface RepoRow {
 export function toAccount(r: AccountRow): Account {
   return {
     id: r.id, login: r.login, type: r.type, email: r.email, name: r.name, siteAdmin: r.site_admin === 1,
-    createdAt: r.created_at, updatedAt: r.updated_at,
+    suspendedAt: r.suspended_at ?? null, createdAt: r.created_at, updatedAt: r.updated_at,
   };
 }
 
@@ -26,7 +28,7 @@ function isUniqueViolation(err: unknown): boolean {
     (err as { code?: string }).code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
 }
 
-export function sqliteAccounts(db: Database): AccountStore {
+export function sqliteAccounts(db: Database): AccountRows {
   const prepare = statementCache(db);
   const accountById = prepare('SELECT * FROM accounts WHERE id = ?');
   const accountByLogin = prepare('SELECT * FROM accounts WHERE login_lower = ?');
@@ -47,6 +49,9 @@ export function sqliteAccounts(db: Database): AccountStore {
   };
 
   return {
+    async accountsVersion() {
+      return prepare(ACCOUNTS_VERSION).pluck().get() as number;
+    },
     async getSetting(key) {
       return (prepare('SELECT value FROM settings WHERE key = ?').pluck().get(key) as string | undefined) ?? null;
     },

@@ -8,6 +8,7 @@ import { BACKSTOP_AUTOCHECKPOINT_PAGES, Checkpointer } from './checkpointer.js';
 import { withAccountCache } from '../account-cache.js';
 import { readMigrations } from '../migrations.js';
 import type { Store } from '../store.js';
+import { sqliteAccountAdmin } from './account-admin.js';
 import { sqliteAccounts } from './accounts.js';
 import { sqliteApps } from './apps.js';
 import { HookCache } from './hook-cache.js';
@@ -59,6 +60,7 @@ export function openSqliteStore(url: string): Store {
       db.close();
     },
     ...withAccountCache(sqliteAccounts(db)),
+    ...sqliteAccountAdmin(db, hookCache),
     ...sqliteHooks(db, hookCache),
     ...sqliteDeliveries(db, hookCache),
     ...sqliteDashboard(db),
