@@ -1,18 +1,21 @@
 // Wires configuration, storage, services, the HTTP server and the delivery worker. Never listens.
+// `buildApp` is the API (with the worker when the configuration runs one); `buildWorkerApp` is the
+// worker and pruner alone, with no HTTP server (`hookline worker`).
 import type { FastifyInstance } from 'fastify';
 import type { Config } from './config.js';
 import { DeliveryPruner } from './delivery/pruner.js';
-import { createSender } from './delivery/send.js';
+import { createSender, type Sender } from './delivery/send.js';
 import { DeliveryWorker } from './delivery/worker.js';
 import { systemClock, type Clock } from './domain/clock.js';
 import { buildServer } from './http/server.js';
+import { createLogger, type Logger } from './logger.js';
 import { resolveSecretKey } from './secret-key.js';
 import { AccessService } from './services/access.js';
 import { AccountService } from './services/accounts.js';
 import { DeliveryService } from './services/deliveries.js';
 import { EventService, type DeliverySignal } from './services/events.js';
 import { HookService } from './services/hooks.js';
-import { createSecretBox } from './services/secret-box.js';
+import { createSecretBox, type SecretBox } from './services/secret-box.js';
 import { urlsFor } from './services/shapes.js';
 import { openStore } from './storage/open.js';
 import type { Store } from './storage/store.js';
@@ -21,34 +24,39 @@ export interface AppOptions {
   config: Config;
   store?: Store;
   clock?: Clock;
-  /** Fastify logger options: false (silent, the default), true, or e.g. `{ level: 'info' }`. */
+  /** Logger options: false (silent, the default), true, or e.g. `{ level: 'info' }`. */
   logger?: boolean | { level: string };
 }
 
-/** A wired application: the HTTP server (not listening), the worker (if this process runs one), and the store. */
-export interface App {
-  http: FastifyInstance;
+/** The delivery side of a process: the worker and pruner (when the configuration runs them) and the store. */
+export interface WorkerApp {
   worker: DeliveryWorker | null;
   /** Deletes deliveries past the retention window (null when this process runs no worker). */
   pruner: DeliveryPruner | null;
   store: Store;
-  /** Set when this start generated the site administrator's token (print it once). */
-  generatedAdminToken: string | null;
+  logger: Logger;
   /** Starts the worker, its cross-process wake-ups and the pruner (when the configuration runs a worker). */
   start(): Promise<void>;
   close(): Promise<void>;
 }
 
+/** A wired application: the HTTP server (not listening) beside the delivery side. */
+export interface App extends WorkerApp {
+  http: FastifyInstance;
+  services: { access: AccessService; accounts: AccountService; hooks: HookService; deliveries: DeliveryService; events: EventService };
+  /** Set when this start generated the site administrator's token (print it once). */
+  generatedAdminToken: string | null;
+}
+
 export async function buildApp(options: AppOptions): Promise<App> {
   const { config } = options;
   const clock = options.clock ?? systemClock;
+  const logger = createLogger(options.logger ?? false);
   const store = options.store ?? (await openStore(config.databaseUrl));
   const box = createSecretBox(resolveSecretKey(config));
   const urls = urlsFor(config.publicUrl);
-  const sender = createSender({ allowedHosts: config.allowedHosts, timeoutMs: config.deliveryTimeoutMs });
-  // The worker is created after the HTTP server (it logs through the server's logger); wake-ups reach it lazily.
-  let worker: DeliveryWorker | null = null;
-  const signal: DeliverySignal = { notify: () => worker?.queued(), eagerClaim: () => worker?.eager };
+  const delivery = deliverySide(config, store, box, clock, logger);
+  const signal: DeliverySignal = { notify: () => delivery.worker?.queued() };
 
   const access = new AccessService(store);
   const accounts = new AccountService(store, access, clock);
@@ -57,53 +65,67 @@ export async function buildApp(options: AppOptions): Promise<App> {
   const deliveries = new DeliveryService(store, hooks, clock, signal);
   hooks.onCreated((hook, scope, actor) => events.ping(scope, hook, actor));
   const { generatedToken } = await accounts.ensureSiteAdmin(config.adminToken);
+  const services = { access, accounts, hooks, deliveries, events };
+  const http = buildServer({ logger, bodyLimitBytes: config.bodyLimitBytes, services, urls });
 
-  const http = buildServer({
-    logger: options.logger ?? false,
-    bodyLimitBytes: config.bodyLimitBytes,
-    services: { access, accounts, hooks, deliveries, events },
-    urls,
-  });
-  const logger = http.log;
+  return {
+    ...delivery,
+    http,
+    services,
+    generatedAdminToken: generatedToken,
+    // The server stops taking requests before the worker and the store go.
+    close: once(async () => {
+      await http.close();
+      await delivery.close();
+    }),
+  };
+}
 
+/** The worker and pruner alone: no HTTP server, no services. */
+export async function buildWorkerApp(options: AppOptions): Promise<WorkerApp> {
+  const { config } = options;
+  const store = options.store ?? (await openStore(config.databaseUrl));
+  const box = createSecretBox(resolveSecretKey(config));
+  return deliverySide({ ...config, runWorker: true }, store, box, options.clock ?? systemClock, createLogger(options.logger ?? false));
+}
+
+function deliverySide(config: Config, store: Store, box: SecretBox, clock: Clock, logger: Logger): WorkerApp {
+  const sender: Sender = createSender({ allowedHosts: config.allowedHosts, timeoutMs: config.deliveryTimeoutMs });
   const open = (sealed: string | null) => (sealed === null ? null : box.open(sealed));
-  if (config.runWorker) {
-    worker = new DeliveryWorker({
+  const worker = config.runWorker
+    ? new DeliveryWorker({
       store, sender, clock, logger,
       concurrency: config.deliveryConcurrency,
       perHook: config.deliveryConcurrencyPerHook,
       leaseMs: config.deliveryLeaseMs,
       secretsOf: (hook) => ({ secret: open(hook.config.secret), username: open(hook.config.username), password: open(hook.config.password) }),
-    });
-  }
+    })
+    : null;
   const pruner = config.runWorker ? new DeliveryPruner(store, clock, config.deliveryRetentionDays, logger) : null;
-
   let unlisten: () => Promise<void> = async () => undefined;
-  let closing: Promise<void> | null = null;
   return {
-    http,
     worker,
     pruner,
     store,
-    generatedAdminToken: generatedToken,
+    logger,
     async start() {
       if (!worker) return;
       worker.start();
       pruner?.start();
-      if (store.capabilities.multiProcess) unlisten = await store.listenForDue(() => worker?.queued());
+      if (store.capabilities.multiProcess) unlisten = await store.listenForDue(() => worker.queued());
     },
-    close() {
-      closing ??= closeAll();
-      return closing;
-    },
+    close: once(async () => {
+      pruner?.stop();
+      await unlisten();
+      await worker?.stop();
+      await sender.close();
+      await store.close();
+    }),
   };
+}
 
-  async function closeAll(): Promise<void> {
-    pruner?.stop();
-    await unlisten();
-    await http.close();
-    await worker?.stop();
-    await sender.close();
-    await store.close();
-  }
+/** Runs `work` the first time it is called; later calls get the same promise. */
+function once(work: () => Promise<void>): () => Promise<void> {
+  let running: Promise<void> | null = null;
+  return () => (running ??= work());
 }

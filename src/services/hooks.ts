@@ -128,11 +128,6 @@ export class HookService {
     return updated;
   }
 
-  /** The hook's secret in clear, for signing; null when none is set. */
-  secretOf(hook: HookRecord): string | null {
-    return hook.config.secret === null ? null : this.deps.box.open(hook.config.secret);
-  }
-
   /**
    * Builds a stored config from input. With `base`, input fields are merged into it (PATCH /config);
    * without, the input is the whole config (create, PATCH hook).

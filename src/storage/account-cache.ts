@@ -10,7 +10,7 @@
 // PostgreSQL mind a rolling upgrade: processes still on the older code would keep serving what they
 // cached.
 import type { Account, Repository } from '../domain/model.js';
-import { rememberBounded } from './bounded-map.js';
+import { rememberBounded } from '../bounded-map.js';
 import type { AccountStore } from './store.js';
 
 /** Entries kept per map before it starts over (an account or a repository is a few hundred bytes). */

@@ -1,5 +1,5 @@
 // The deliveries table has the same columns on every engine; only booleans differ (0/1 on SQLite).
-import type { DeliveryDetail, DeliverySummary } from './delivery-store.js';
+import type { DeliveryDetail, DeliverySummary } from '../domain/deliveries.js';
 
 /** A deliveries row as an adapter reads it. */
 export interface DeliveryRow {

@@ -22,7 +22,7 @@ function stuckStore(total: number) {
   const waiting: Array<() => void> = [];
   let recordingHeld = true;
   const store = {
-    async claimDue(_worker: string, _now: number, _until: number, limit: number) {
+    async claimDue({ limit }: { limit: number }) {
       return due.splice(0, limit);
     },
     async loadPayloads() {

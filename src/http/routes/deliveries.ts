@@ -4,7 +4,7 @@ import type { HookAccess } from '../../services/access.js';
 import { deliveryItemShape, deliveryShape } from '../../services/delivery-shapes.js';
 import { selfUrl } from '../pagination.js';
 import { resolveHookScope, type HookRouteTable } from './hooks.js';
-import type { RouteDeps } from './index.js';
+import type { RouteDeps } from '../route-deps.js';
 import { idParam, type Params } from './params.js';
 
 export function registerDeliveryRoutes(app: FastifyInstance, deps: RouteDeps, table: HookRouteTable): void {

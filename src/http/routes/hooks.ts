@@ -4,7 +4,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ORG_HOOK_SCOPES, REPO_HOOK_SCOPES, type HookAccess, type HookScope } from '../../services/access.js';
 import { configShape, hookShape } from '../../services/shapes.js';
 import { parsePage, setPageLinks } from '../pagination.js';
-import type { RouteDeps } from './index.js';
+import type { RouteDeps } from '../route-deps.js';
 import { idParam, type Params } from './params.js';
 
 /** How one kind of hook owner is addressed and documented. */

@@ -1,28 +1,11 @@
 // Route registration; each resource lives in its own file.
 import type { FastifyInstance } from 'fastify';
-import type { AccessService } from '../../services/access.js';
-import type { AccountService } from '../../services/accounts.js';
-import type { DeliveryService } from '../../services/deliveries.js';
-import type { EventService } from '../../services/events.js';
-import type { HookService } from '../../services/hooks.js';
-import type { Urls } from '../../services/shapes.js';
+import type { RouteDeps } from '../route-deps.js';
 import { registerAccountRoutes } from './accounts.js';
 import { registerDeliveryRoutes } from './deliveries.js';
 import { registerHealthRoutes } from './health.js';
 import { registerHookRoutes, ORG_HOOKS, REPO_HOOKS } from './hooks.js';
 import { registerIngestRoutes } from './ingest.js';
-
-/** Everything route handlers need: services and the public URLs. */
-export interface RouteDeps {
-  services: {
-    access: AccessService;
-    accounts: AccountService;
-    hooks: HookService;
-    deliveries: DeliveryService;
-    events: EventService;
-  };
-  urls: Urls;
-}
 
 export async function registerRoutes(app: FastifyInstance, deps: RouteDeps): Promise<void> {
   registerHealthRoutes(app);

@@ -2,7 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import { INGEST_SCOPES } from '../../services/access.js';
 import { MAX_PAYLOAD_BYTES } from '../../services/events.js';
-import type { RouteDeps } from './index.js';
+import type { RouteDeps } from '../route-deps.js';
 
 export function registerIngestRoutes(app: FastifyInstance, deps: RouteDeps): void {
   app.post(

@@ -1,11 +1,10 @@
-// Recording delivery outcomes on PostgreSQL in batches: one batch at a time per process, holding every
-// outcome that arrived while the previous one ran, is one transaction (one commit), with one lock per
-// hook in the batch (not one wait per delivery), and a hook's last_response written only when it
-// changes. One transaction per delivery held deliveries to ~1 700/s here: every completion of a hook
-// queued on that hook's row lock, and so did batches that overlapped. The price of one batch at a
-// time: a batch waiting on a hook row (an API update of that hook, another process's batch) holds up
-// this process's recording until it gets the lock.
-import type { DeliveryOutcome } from '../delivery-store.js';
+// Recording delivery outcomes on PostgreSQL in batches. Rule: one batch at a time per process, holding
+// every outcome that arrived while the previous one ran, in one transaction, locking each hook in the
+// batch once (in id order) and writing its last_response only when it changes, so completions of a busy
+// hook do not queue one by one on its row lock. A batch waiting on a hook row holds up this process's
+// recording until it gets the lock.
+import type { DeliveryOutcome } from '../../domain/deliveries.js';
+import { lastResponseAfter } from '../../domain/delivery-policy.js';
 import { Unavailable } from '../../domain/errors.js';
 import { isConnectionError, type Db, type Queryable } from './db.js';
 
@@ -96,10 +95,9 @@ async function completeAll(q: Queryable, batch: Pending[]): Promise<Set<number>>
   const latest = new Map<number, DeliveryOutcome>();
   for (const r of [...rows].sort((a, b) => a.ord - b.ord)) latest.set(r.hook_id, batch[r.ord - 1].outcome);
   const hookIds = [...latest.keys()].sort((a, b) => a - b);
-  const outcomes = hookIds.map((id) => latest.get(id)!);
+  const responses = hookIds.map((id) => lastResponseAfter(latest.get(id)!));
   const values = [
-    hookIds, outcomes.map((o) => o.statusCode),
-    outcomes.map((o) => (o.statusCode >= 200 && o.statusCode < 300 ? 'active' : 'failed')), outcomes.map((o) => withoutNul(o.status)),
+    hookIds, responses.map((r) => r.code), responses.map((r) => r.status), responses.map((r) => withoutNul(r.message)),
   ];
   // The batch's hooks are locked in id order (two processes never deadlock), then only those whose
   // last_response changes are updated (a receiver that keeps answering 200 costs no new row version).

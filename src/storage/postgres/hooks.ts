@@ -74,8 +74,5 @@ export function postgresHooks(db: Db): HookStore {
         return (rowCount ?? 0) > 0;
       });
     },
-    async setLastResponse(hookId, r) {
-      await db.query('UPDATE hooks SET last_code = $1, last_status = $2, last_message = $3 WHERE id = $4', [r.code, r.status, r.message, hookId]);
-    },
   };
 }

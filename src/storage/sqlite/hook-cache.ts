@@ -7,7 +7,7 @@
 // at almost every use: correct, but no faster. `serve` alone is the SQLite setup.)
 import type { Database, Statement } from 'better-sqlite3';
 import type { HookOwner, HookRecord } from '../../domain/model.js';
-import { rememberBounded } from '../bounded-map.js';
+import { rememberBounded } from '../../bounded-map.js';
 import { toHook, type HookRow } from '../hook-row.js';
 
 /** Entries kept before the cache starts over (a hook is a few hundred bytes). */

@@ -69,9 +69,5 @@ export function sqliteHooks(db: Database, cache: HookCache): HookStore {
         return info.changes > 0;
       }).immediate();
     },
-    async setLastResponse(hookId, r) {
-      prepare('UPDATE hooks SET last_code = ?, last_status = ?, last_message = ? WHERE id = ?')
-        .run(r.code, r.status, r.message, hookId);
-    },
   };
 }

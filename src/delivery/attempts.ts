@@ -1,0 +1,27 @@
+// What the worker tells observers after each recorded attempt: metrics and delivery logging plug in
+// here instead of editing the worker.
+import type { ClaimedDelivery, DeliveryOutcome } from '../domain/deliveries.js';
+import { isSuccess } from '../domain/delivery-policy.js';
+
+/** Why an attempt was made: the event's first, an automatic retry, or a redelivery someone asked for. */
+export type AttemptKind = 'first' | 'retry' | 'manual';
+
+/** One recorded attempt, classified by the delivery policy. */
+export interface RecordedAttempt {
+  delivery: ClaimedDelivery;
+  outcome: DeliveryOutcome;
+  success: boolean;
+  kind: AttemptKind;
+  /** Seconds from sending the request to the end of the answer (the outcome's duration). */
+  durationSeconds: number;
+}
+
+export type AttemptListener = (attempt: RecordedAttempt) => void;
+
+export function attemptKind(delivery: ClaimedDelivery): AttemptKind {
+  return delivery.redelivery ? 'manual' : 'first';
+}
+
+export function describeAttempt(delivery: ClaimedDelivery, outcome: DeliveryOutcome): RecordedAttempt {
+  return { delivery, outcome, success: isSuccess(outcome.statusCode), kind: attemptKind(delivery), durationSeconds: outcome.duration };
+}
