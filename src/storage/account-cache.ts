@@ -1,14 +1,10 @@
-// Accounts and repositories as requests look them up, kept once found. Every ingested event resolved
-// the site administrator and its repository with three queries; on SQLite each stand-alone read is a
-// transaction of its own (a WAL read lock taken and released: ~8 µs against ~4 µs for the same read
-// inside one), on PostgreSQL a round trip each. That was a tenth of an ingest request's CPU.
+// Accounts and repositories as requests look them up, kept once found, so an ingested event does not
+// resolve its caller and repository with a query each.
 //
-// Sound only because no statement in either adapter updates or deletes an account or a repository: a
-// row once found stays true, for every process on the database. Misses are not kept, since another
-// request or process may insert the row next. A feature that renames, changes or deletes accounts or
-// repositories must drop this cache (or invalidate it on that write) in the same change, and on
-// PostgreSQL mind a rolling upgrade: processes still on the older code would keep serving what they
-// cached.
+// Rule: sound only while no statement in either adapter updates or deletes an account or a
+// repository, so a row once found stays true for every process on the database; misses are not kept.
+// A change that renames, changes or deletes accounts or repositories must drop this cache (or
+// invalidate it on that write, in every process) in the same change.
 import type { Account, Repository } from '../domain/model.js';
 import { rememberBounded } from '../bounded-map.js';
 import type { AccountStore } from './store.js';

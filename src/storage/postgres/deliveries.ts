@@ -18,8 +18,8 @@ const SUMMARY_COLUMNS = 'id, guid, event, action, repository_id, redelivery, url
 
 /**
  * `db` serves the API (ingest, listing, redelivery); `queue` the worker's claims, payload reads,
- * outcomes and releases. Apart, a burst of API requests cannot queue ahead of the worker for pooled
- * connections: at 1 000 events/s a claim waited ~20 ms for one, and one busy hook fell seconds behind.
+ * outcomes and releases. Rule: the pools are apart, so a burst of API requests never queues ahead of
+ * the worker for a pooled connection.
  */
 export function postgresDeliveries(db: Db, queue: Db, channel: string): Omit<DeliveryStore, 'listenForDue'> {
   return {
