@@ -98,6 +98,7 @@ function deliverySide(config: Config, store: Store, box: SecretBox, clock: Clock
       concurrency: config.deliveryConcurrency,
       perHook: config.deliveryConcurrencyPerHook,
       leaseMs: config.deliveryLeaseMs,
+      retries: { schedule: config.retrySchedule, disableAfterMs: config.disableAfterMs, disableAfterText: config.disableAfterText },
       secretsOf: (hook) => ({ secret: open(hook.config.secret), username: open(hook.config.username), password: open(hook.config.password) }),
     })
     : null;

@@ -1,10 +1,9 @@
 // What the worker tells observers after each recorded attempt: metrics and delivery logging plug in
 // here instead of editing the worker.
-import type { ClaimedDelivery, DeliveryOutcome } from '../domain/deliveries.js';
+import type { AttemptKind, ClaimedDelivery, DeliveryOutcome } from '../domain/deliveries.js';
 import { isSuccess } from '../domain/delivery-policy.js';
 
-/** Why an attempt was made: the event's first, an automatic retry, or a redelivery someone asked for. */
-export type AttemptKind = 'first' | 'retry' | 'manual';
+export type { AttemptKind };
 
 /** One recorded attempt, classified by the delivery policy. */
 export interface RecordedAttempt {
@@ -18,10 +17,6 @@ export interface RecordedAttempt {
 
 export type AttemptListener = (attempt: RecordedAttempt) => void;
 
-export function attemptKind(delivery: ClaimedDelivery): AttemptKind {
-  return delivery.redelivery ? 'manual' : 'first';
-}
-
 export function describeAttempt(delivery: ClaimedDelivery, outcome: DeliveryOutcome): RecordedAttempt {
-  return { delivery, outcome, success: isSuccess(outcome.statusCode), kind: attemptKind(delivery), durationSeconds: outcome.duration };
+  return { delivery, outcome, success: isSuccess(outcome.statusCode), kind: delivery.kind, durationSeconds: outcome.duration };
 }

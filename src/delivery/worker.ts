@@ -3,7 +3,8 @@
 // Observers (`onAttempt`) hear of every recorded attempt.
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '../domain/clock.js';
-import type { ClaimedDelivery, DeliveryOutcome } from '../domain/deliveries.js';
+import type { AttemptFollowUp, ClaimedDelivery, DeliveryOutcome } from '../domain/deliveries.js';
+import { followUpAfter, type RetryPolicy } from '../domain/delivery-policy.js';
 import { isoSeconds } from '../domain/model.js';
 import type { Logger } from '../logger.js';
 import { rememberBounded } from '../bounded-map.js';
@@ -27,6 +28,8 @@ export interface WorkerOptions {
   leaseMs: number;
   /** Longest sleep between checks when nothing wakes the worker. */
   pollMs?: number;
+  /** Automatic retries and auto-disable; omitted: one attempt, never disabled (GitHub's behaviour). */
+  retries?: RetryPolicy;
   logger?: Logger;
 }
 
@@ -36,6 +39,9 @@ const COALESCE_MS = 2;
 const RECORDING_BACKLOG = 1;
 /** Encoded bodies kept for the next batches. */
 const BODY_CACHE_BYTES = 16 * 1024 * 1024;
+/** GitHub's behaviour: one attempt, never disabled. */
+const ONE_ATTEMPT: RetryPolicy = { schedule: [], disableAfterMs: null, disableAfterText: 'off' };
+
 /** Decrypted hook credentials kept, keyed by their sealed form, so a rotated secret is a new entry. */
 const SECRET_CACHE_ENTRIES = 10_000;
 
@@ -102,12 +108,13 @@ export class DeliveryWorker {
     await this.signer.close();
   }
 
-  /** Resolves when no delivery is pending or in flight (for tests and benchmarks). */
+  /** Resolves when no delivery is due now or in flight (for tests and benchmarks); scheduled retries may wait. */
   async idle(): Promise<void> {
     for (;;) {
       await Promise.allSettled([...this.inFlight, ...this.recording].map((t) => t.done));
       const next = await this.opts.store.nextDueAt();
-      if (next === null && this.inFlight.size === 0 && this.recording.size === 0) return;
+      const due = next !== null && next <= this.opts.clock.now().getTime();
+      if (!due && this.inFlight.size === 0 && this.recording.size === 0) return;
       this.wake();
       await new Promise((r) => setTimeout(r, 5));
     }
@@ -215,7 +222,7 @@ export class DeliveryWorker {
     const signatures = secrets.secret === null ? null : await this.signer.sign(body, secrets.secret);
     const req = prepare(delivery, body, signatures, secrets);
     const result = await sender.send(req);
-    const outcome = {
+    const outcome: DeliveryOutcome = {
       url: req.url,
       status: result.status,
       statusCode: result.statusCode,
@@ -227,15 +234,19 @@ export class DeliveryWorker {
     };
     const recording = new Task();
     this.recording.add(recording);
-    recording.done = this.record(delivery, outcome, recording);
+    const followUp = followUpAfter(this.opts.retries ?? ONE_ATTEMPT, delivery, outcome, clock.now().getTime());
+    recording.done = this.record(delivery, outcome, followUp, recording);
   }
 
-  private async record(delivery: ClaimedDelivery, outcome: DeliveryOutcome, recording: Task): Promise<void> {
+  private async record(delivery: ClaimedDelivery, outcome: DeliveryOutcome, followUp: AttemptFollowUp, recording: Task): Promise<void> {
     const { store, logger } = this.opts;
     try {
-      const recorded = await this.withRetries(() => store.completeDelivery(delivery.id, this.id, outcome));
+      const recorded = await this.withRetries(() => store.completeDelivery(delivery.id, this.id, outcome, followUp));
       if (!recorded) logger?.warn({ delivery: delivery.id }, 'lease lost before the outcome was recorded');
-      else this.tellListeners(delivery, outcome);
+      else {
+        this.tellListeners(delivery, outcome);
+        if (followUp.disable) await this.reportDisabled(delivery);
+      }
     } catch (err) {
       // The lease expires and the row is claimed again: at-least-once, never lost.
       logger?.error({ err, delivery: delivery.id }, 'delivery could not be recorded; it will be retried');
@@ -243,6 +254,14 @@ export class DeliveryWorker {
       this.recording.delete(recording);
       // The row's lease has ended, so its hook may be below its cap again.
       this.wake();
+    }
+  }
+
+  /** A hook the policy asked to disable is logged at warn once the store has done it. */
+  private async reportDisabled(delivery: ClaimedDelivery): Promise<void> {
+    const hook = await this.opts.store.findHook(delivery.hook.owner, delivery.hook.id);
+    if (hook && !hook.active) {
+      this.opts.logger?.warn({ hook: hook.id, url: hook.config.url }, hook.lastResponse.message ?? 'hook disabled');
     }
   }
 
@@ -310,3 +329,4 @@ export class DeliveryWorker {
 class Task {
   done: Promise<void> = Promise.resolve();
 }
+

@@ -1,7 +1,10 @@
 // Events and deliveries as the rest of Hookline sees them: what is accepted, what a worker claims, what an
 // attempt produced and what the delivery log shows. Storage stores these; it does not shape them.
 import { subscribes } from './events.js';
-import type { HookOwner, HookRecord } from './model.js';
+import type { HookOwner, HookRecord, LastResponse } from './model.js';
+
+/** Why an attempt is made: the event's first, an automatic retry, or a redelivery someone asked for. */
+export type AttemptKind = 'first' | 'retry' | 'manual';
 
 /** An accepted event; its payload is stored once and shared by all its deliveries. */
 export interface NewEvent {
@@ -41,6 +44,11 @@ export interface ClaimedDelivery {
   redelivery: boolean;
   eventId: number;
   hook: HookRecord;
+  kind: AttemptKind;
+  /** Attempts of this event to this hook so far, this one included. */
+  attempt: number;
+  /** Its place in the retry schedule: 0 for the first attempt, 1 for the first retry, … */
+  retryIndex: number;
   /** The event's payload, when the engine read it with the claim; otherwise the worker loads it. */
   payload?: string;
 }
@@ -70,6 +78,25 @@ export interface DeliverySummary {
   action: string | null;
   repositoryId: number | null;
   url: string;
+  /** Attempts of this event to this hook up to this one (1, 2, …). */
+  attempt: number;
+  /** When the automatic attempt this failure scheduled is due (ISO 8601), or null. */
+  nextAttemptAt: string | null;
+}
+
+/**
+ * What the delivery policy decided after an attempt; the adapter stores it with the outcome, in the
+ * same transaction.
+ */
+export interface AttemptFollowUp {
+  lastResponse: LastResponse;
+  success: boolean;
+  /** When the attempt ended (ms): a failure marks the hook failing since then, unless it already is. */
+  at: number;
+  /** The next automatic attempt: a pending row of the same event, hook and guid, due then. */
+  next: { retryIndex: number; dueAt: number; dueAtText: string } | null;
+  /** Deactivate the hook if it has failed every attempt since `failingSince` or earlier, cancelling its pending attempts. */
+  disable: { failingSince: number; lastResponse: LastResponse } | null;
 }
 
 /** One delivery with request and response (GitHub's `hook-delivery`). */

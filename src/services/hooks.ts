@@ -105,6 +105,8 @@ export class HookService {
       return draft;
     });
     if (!updated) throw new NotFound();
+    // An inactive hook receives nothing: its scheduled attempts go.
+    if (!updated.active) await this.deps.store.cancelPendingAttempts(updated.id);
     return updated;
   }
 

@@ -3,7 +3,7 @@
 // The types it stores are the domain's (domain/deliveries.ts); which outcome is a success is the
 // domain's delivery policy (domain/delivery-policy.ts).
 import type {
-  ClaimedDelivery, DeliveryDetail, DeliveryOutcome, DeliverySummary, FanOut, NewEvent,
+  AttemptFollowUp, ClaimedDelivery, DeliveryDetail, DeliveryOutcome, DeliverySummary, FanOut, NewEvent,
 } from '../domain/deliveries.js';
 import type { DeliveryStatusFilter } from '../domain/delivery-policy.js';
 
@@ -52,10 +52,13 @@ export interface DeliveryStore {
   /** Event payloads by event id, for a batch of claimed deliveries. */
   loadPayloads(eventIds: number[]): Promise<Map<number, string>>;
   /**
-   * Records the outcome if `worker` still holds the lease, and the hook's `last_response` from the
-   * delivery policy; false means a newer claim owns the row.
+   * Records the outcome if `worker` still holds the lease, with what the delivery policy decided
+   * (`followUp`: the hook's last_response, the next automatic attempt, disabling), in one transaction;
+   * without one, the policy's last_response and nothing else. False means a newer claim owns the row.
    */
-  completeDelivery(id: number, worker: string, outcome: DeliveryOutcome): Promise<boolean>;
+  completeDelivery(id: number, worker: string, outcome: DeliveryOutcome, followUp?: AttemptFollowUp): Promise<boolean>;
+  /** Drops the hook's pending attempts that no worker holds (the hook was deactivated); returns how many. */
+  cancelPendingAttempts(hookId: number): Promise<number>;
   /** Gives back the pending rows `worker` holds (on shutdown), so others can claim them at once. */
   releaseClaims(worker: string): Promise<number>;
   /** When the next pending delivery becomes claimable (ms since epoch), or null when none is pending. */

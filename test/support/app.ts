@@ -28,6 +28,8 @@ export async function testApp(env: Record<string, string> = {}, opts: { clock?: 
     HOOKLINE_ADMIN_TOKEN: ADMIN_TOKEN,
     HOOKLINE_SECRET_KEY: randomBytes(32).toString('hex'),
     HOOKLINE_PUBLIC_URL: 'http://hookline.test',
+    // GitHub's one attempt unless a test is about retries.
+    HOOKLINE_RETRY_SCHEDULE: 'off',
     ...env,
   }, {}, opts.runWorker === undefined ? {} : { runWorker: opts.runWorker });
   const app = await buildApp({ config, clock: opts.clock });

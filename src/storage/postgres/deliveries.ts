@@ -2,7 +2,7 @@
 // row is held by two live workers; completion conditional on the claim; NOTIFY on every new due row.
 import { LISTED_AS_SUCCESS } from '../../domain/delivery-policy.js';
 import type { ClaimedDelivery, DeliveryStore } from '../delivery-store.js';
-import { toDetail, toSummary, type DeliveryRow } from '../delivery-row.js';
+import { SUMMARY_COLUMNS, toClaimed, toDetail, toSummary, type DeliveryRow } from '../delivery-row.js';
 import { batchedCompletions } from './completions.js';
 import type { Db } from './db.js';
 import { toHook, type HookRow } from './hooks.js';
@@ -12,8 +12,6 @@ export function dueChannel(schema: string | null): string {
   return schema ? `hookline_due_${schema}` : 'hookline_deliveries_due';
 }
 
-
-const SUMMARY_COLUMNS = 'id, guid, event, action, repository_id, redelivery, url, status, status_code, duration, delivered_at';
 
 
 /**
@@ -68,9 +66,10 @@ export function postgresDeliveries(db: Db, queue: Db, channel: string): Omit<Del
     async insertRedelivery(hookId, deliveryId, now, dueAt) {
       return db.transaction(async (q) => {
         const { rows } = await q.query<{ id: number }>(
-          `INSERT INTO deliveries (hook_id, event_id, guid, event, action, repository_id, redelivery, due_at, created_at)
-           SELECT hook_id, event_id, guid, event, action, repository_id, TRUE, $1, $2 FROM deliveries
-           WHERE id = $3 AND hook_id = $4 AND state = 'done' RETURNING id`,
+          `INSERT INTO deliveries (hook_id, event_id, guid, event, action, repository_id, redelivery, due_at, created_at, attempt, kind)
+           SELECT hook_id, event_id, guid, event, action, repository_id, TRUE, $1, $2,
+             (SELECT max(x.attempt) FROM deliveries x WHERE x.event_id = d.event_id AND x.hook_id = d.hook_id) + 1, 'manual'
+           FROM deliveries d WHERE id = $3 AND hook_id = $4 AND state = 'done' RETURNING id`,
           [dueAt, now, deliveryId, hookId],
         );
         if (rows.length > 0) await q.query(`SELECT pg_notify('${channel}', '')`);
@@ -99,14 +98,14 @@ export function postgresDeliveries(db: Db, queue: Db, channel: string): Omit<Del
          claimed AS (
            UPDATE deliveries d SET lease_owner = $2, lease_until = $3, attempts = d.attempts + 1
            FROM due, hooks h WHERE d.id = due.id AND h.id = d.hook_id
-           RETURNING d.id, d.hook_id, d.event_id, d.guid, d.event, d.action, d.redelivery, row_to_json(h.*) AS hook)
+           RETURNING d.id, d.hook_id, d.event_id, d.guid, d.event, d.action, d.redelivery, d.kind, d.attempt, d.retry_index,
+             row_to_json(h.*) AS hook)
          SELECT c.*, CASE WHEN c.id = min(c.id) OVER (PARTITION BY c.event_id) THEN e.payload END AS payload
          FROM claimed c JOIN events e ON e.id = c.event_id`,
         [now, worker, leaseUntil, limit, perHook],
       );
       const claimed: ClaimedDelivery[] = rows.map((r) => ({
-        id: r.id, guid: r.guid, event: r.event, action: r.action, redelivery: r.redelivery === true, eventId: r.event_id,
-        hook: toHook(r.hook), ...(r.payload === null ? {} : { payload: r.payload }),
+        ...toClaimed(r, toHook(r.hook)), ...(r.payload === null ? {} : { payload: r.payload }),
       }));
       return claimed.sort((a, b) => a.id - b.id);
     },
@@ -121,6 +120,14 @@ export function postgresDeliveries(db: Db, queue: Db, channel: string): Omit<Del
 
     completeDelivery: batchedCompletions(queue),
 
+    async cancelPendingAttempts(hookId) {
+      const { rowCount } = await db.query(
+        "DELETE FROM deliveries WHERE hook_id = $1 AND state = 'pending' AND lease_owner IS NULL",
+        [hookId],
+      );
+      return rowCount ?? 0;
+    },
+
     async releaseClaims(worker) {
       const { rowCount } = await queue.query(
         "UPDATE deliveries SET lease_owner = NULL, lease_until = NULL WHERE lease_owner = $1 AND state = 'pending'",
@@ -131,9 +138,12 @@ export function postgresDeliveries(db: Db, queue: Db, channel: string): Omit<Del
     },
 
     async nextDueAt() {
+      // Through the indexes: the earliest unleased due time, and the earliest lease to expire (few rows),
+      // so waiting attempts are never read one by one.
       const { rows } = await queue.query<{ next: number | null }>(
-        `SELECT min(CASE WHEN lease_until IS NOT NULL AND lease_until > due_at THEN lease_until ELSE due_at END) AS next
-         FROM deliveries WHERE state = 'pending'`,
+        `SELECT least(
+           (SELECT min(due_at) FROM deliveries WHERE state = 'pending' AND lease_owner IS NULL),
+           (SELECT min(greatest(lease_until, due_at)) FROM deliveries WHERE state = 'pending' AND lease_owner IS NOT NULL)) AS next`,
       );
       return rows[0]?.next ?? null;
     },

@@ -3,14 +3,12 @@
 // arrives in one turn of the event loop runs in one IMMEDIATE transaction, and every caller is answered
 // only after that commit, because on this engine a commit costs more than the statements in it.
 import type { Database, Statement } from 'better-sqlite3';
-import { fanOutReaches, type FanOut, type NewEvent } from '../../domain/deliveries.js';
-import { lastResponseAfter, LISTED_AS_SUCCESS } from '../../domain/delivery-policy.js';
-import type { LastResponse } from '../../domain/model.js';
+import { fanOutReaches, type AttemptFollowUp, type FanOut, type NewEvent } from '../../domain/deliveries.js';
+import { LISTED_AS_SUCCESS } from '../../domain/delivery-policy.js';
+import { defaultFollowUp } from '../follow-up.js';
 import type { ClaimedDelivery, ClaimRequest, DeliveryOutcome, DeliveryStore } from '../delivery-store.js';
-import { toDetail, toSummary, type DeliveryRow } from '../delivery-row.js';
+import { CLAIM_COLUMNS, SUMMARY_COLUMNS, toClaimed, toDetail, toSummary, type DeliveryRow } from '../delivery-row.js';
 import type { HookCache } from './hook-cache.js';
-
-const SUMMARY_COLUMNS = `id, guid, event, action, repository_id, redelivery, url, status, status_code, duration, delivered_at`;
 
 /** One write waiting for the next group commit. */
 interface Work {
@@ -30,25 +28,44 @@ export function sqliteDeliveries(db: Database, hooks: HookCache): DeliveryStore 
   const inFlight = db.prepare(`SELECT hook_id, count(*) AS n FROM deliveries
       WHERE state = 'pending' AND lease_owner IS NOT NULL AND lease_until >= ? GROUP BY hook_id`);
   // Oldest due rows first, skipping hooks already at their cap; read one at a time until the batch is full.
-  const dueRows = db.prepare(`SELECT id, hook_id, event_id, guid, event, action, redelivery FROM deliveries
+  const dueRows = db.prepare(`SELECT ${CLAIM_COLUMNS} FROM deliveries
       WHERE state = 'pending' AND due_at <= @now AND (lease_until IS NULL OR lease_until < @now)
         AND hook_id NOT IN (SELECT value FROM json_each(@capped))
       ORDER BY due_at, id`);
   const lease = db.prepare('UPDATE deliveries SET lease_owner = ?, lease_until = ?, attempts = attempts + 1 WHERE id = ?');
   const complete = db.prepare(`UPDATE deliveries SET state = 'done', url = @url, status = @status,
       status_code = @statusCode, duration = @duration, delivered_at = @deliveredAt, request_headers = @requestHeaders,
-      response_headers = @responseHeaders, response_body = @responseBody, lease_owner = NULL, lease_until = NULL
+      response_headers = @responseHeaders, response_body = @responseBody, lease_owner = NULL, lease_until = NULL,
+      next_attempt_at = @nextAttemptAt
     WHERE id = @id AND lease_owner = @worker AND state = 'pending' RETURNING hook_id`).pluck();
-  const setLast = db.prepare('UPDATE hooks SET last_code = ?, last_status = ?, last_message = ? WHERE id = ?');
+  // The next automatic attempt: a pending row of the same event, hook and guid.
+  const insertRetry = db.prepare(`INSERT INTO deliveries (hook_id, event_id, guid, event, action, repository_id, redelivery,
+        due_at, created_at, attempt, kind, retry_index)
+      SELECT hook_id, event_id, guid, event, action, repository_id, 1, @dueAt, @now,
+        (SELECT max(x.attempt) FROM deliveries x WHERE x.event_id = d.event_id AND x.hook_id = d.hook_id) + 1, 'retry', @retryIndex
+      FROM deliveries d WHERE d.id = @id`);
+  // Once an attempt succeeds, the event's scheduled automatic attempts to that hook are not made.
+  const cancelRetries = db.prepare(`DELETE FROM deliveries WHERE state = 'pending' AND kind = 'retry' AND lease_owner IS NULL
+      AND (event_id, hook_id) = (SELECT event_id, hook_id FROM deliveries WHERE id = ?)`);
+  const setLast = db.prepare(`UPDATE hooks SET last_code = @code, last_status = @status, last_message = @message,
+      failing_since = CASE WHEN @success THEN NULL ELSE coalesce(failing_since, @at) END WHERE id = @hookId`);
+  const disableHook = db.prepare(`UPDATE hooks SET active = 0, last_code = @code, last_status = @status, last_message = @message
+      WHERE id = @hookId AND active = 1 AND failing_since <= @failingSince`);
+  const cancelPending = db.prepare(`DELETE FROM deliveries WHERE hook_id = ? AND state = 'pending' AND lease_owner IS NULL`);
   const latestPush = db.prepare(`SELECT payload, action FROM events WHERE repository_id = ? AND event = 'push' ORDER BY id DESC LIMIT 1`);
-  const redeliver = db.prepare(`INSERT INTO deliveries (hook_id, event_id, guid, event, action, repository_id, redelivery, due_at, created_at)
-      SELECT hook_id, event_id, guid, event, action, repository_id, 1, ?, ? FROM deliveries
-      WHERE id = ? AND hook_id = ? AND state = 'done'`);
+  const redeliver = db.prepare(`INSERT INTO deliveries (hook_id, event_id, guid, event, action, repository_id, redelivery, due_at, created_at,
+        attempt, kind)
+      SELECT hook_id, event_id, guid, event, action, repository_id, 1, ?, ?,
+        (SELECT max(x.attempt) FROM deliveries x WHERE x.event_id = d.event_id AND x.hook_id = d.hook_id) + 1, 'manual'
+      FROM deliveries d WHERE id = ? AND hook_id = ? AND state = 'done'`);
   const payloadById = db.prepare('SELECT payload FROM events WHERE id = ?').pluck();
   const release = db.prepare(`UPDATE deliveries SET lease_owner = NULL, lease_until = NULL
                               WHERE lease_owner = ? AND state = 'pending'`);
-  const nextDue = db.prepare(`SELECT min(CASE WHEN lease_until IS NOT NULL AND lease_until > due_at THEN lease_until ELSE due_at END)
-                              FROM deliveries WHERE state = 'pending'`).pluck();
+  // Through the indexes: the earliest unleased due time, and the earliest lease to expire (few rows), so
+  // waiting attempts are never read one by one.
+  const nextDue = db.prepare(`SELECT min(t) FROM (
+      SELECT min(due_at) AS t FROM deliveries WHERE state = 'pending' AND lease_owner IS NULL
+      UNION ALL SELECT min(max(lease_until, due_at)) FROM deliveries WHERE state = 'pending' AND lease_owner IS NOT NULL)`).pluck();
   const detailById = db.prepare(`SELECT d.*, e.payload FROM deliveries d JOIN events e ON e.id = d.event_id
                                  WHERE d.id = ? AND d.hook_id = ? AND d.state = 'done'`);
   /** Listing statements by their WHERE/ORDER shape (a handful of variants). */
@@ -94,26 +111,31 @@ export function sqliteDeliveries(db: Database, hooks: HookCache): DeliveryStore 
     for (const r of rows) {
       const hook = hooks.hook(r.hook_id);
       if (!hook) continue;
-      claimed.push({
-        id: r.id, guid: r.guid, event: r.event, action: r.action, redelivery: r.redelivery === 1,
-        eventId: r.event_id, hook,
-      });
+      claimed.push(toClaimed(r, hook));
     }
     return claimed.sort((a, b) => a.id - b.id); // id order, as on PostgreSQL
   }
 
-  // A hook's last_response is the outcome of its latest recorded delivery: within one group only the
-  // last one per hook is written, once, just before the commit.
-  const lastResponses = new Map<number, LastResponse>();
-  function recordOutcomeWork(params: { id: number; worker: string; statusCode: number; status: string } & Record<string, unknown>): boolean {
+  // Rule: a hook's last_response is the outcome of its latest recorded delivery, so within one group
+  // only the last one per hook is written, once, just before the commit (then any disabling).
+  const lastResponses = new Map<number, AttemptFollowUp>();
+  function recordOutcomeWork(params: { id: number } & Record<string, unknown>, followUp: AttemptFollowUp): boolean {
     const hookId = complete.get(params) as number | undefined;
     if (hookId === undefined) return false;
+    if (followUp.next) insertRetry.run({ id: params.id, dueAt: followUp.next.dueAt, now: params.deliveredAt, retryIndex: followUp.next.retryIndex });
+    if (followUp.success) cancelRetries.run(params.id);
     lastResponses.delete(hookId); // re-inserted last, so the map keeps completion order
-    lastResponses.set(hookId, lastResponseAfter(params));
+    lastResponses.set(hookId, followUp);
     return true;
   }
   function writeLastResponses() {
-    for (const [hookId, r] of lastResponses) setLast.run(r.code, r.status, r.message, hookId);
+    for (const [hookId, f] of lastResponses) {
+      setLast.run({ hookId, ...f.lastResponse, success: f.success ? 1 : 0, at: f.at });
+      if (f.disable && disableHook.run({ hookId, failingSince: f.disable.failingSince, ...f.disable.lastResponse }).changes > 0) {
+        cancelPending.run(hookId);
+        hooks.invalidate();
+      }
+    }
     lastResponses.clear();
   }
 
@@ -184,14 +206,18 @@ export function sqliteDeliveries(db: Database, hooks: HookCache): DeliveryStore 
       return map;
     },
 
-    completeDelivery(id: number, worker: string, o: DeliveryOutcome) {
+    completeDelivery(id: number, worker: string, o: DeliveryOutcome, followUp = defaultFollowUp(o)) {
       const params = {
         id, worker, url: o.url, status: o.status, statusCode: o.statusCode, duration: o.duration,
         deliveredAt: o.deliveredAt, requestHeaders: JSON.stringify(o.requestHeaders),
         responseHeaders: o.responseHeaders === null ? null : JSON.stringify(o.responseHeaders),
-        responseBody: o.responseBody,
+        responseBody: o.responseBody, nextAttemptAt: followUp.next?.dueAtText ?? null,
       };
-      return grouped(() => recordOutcomeWork(params));
+      return grouped(() => recordOutcomeWork(params, followUp));
+    },
+
+    async cancelPendingAttempts(hookId) {
+      return grouped(() => cancelPending.run(hookId).changes);
     },
 
     async releaseClaims(worker) {
