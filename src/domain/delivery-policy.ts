@@ -10,8 +10,14 @@ import { isoSeconds, type LastResponse } from './model.js';
  * Connection errors and timeouts are recorded with status code 0 and are failures.
  */
 export function isSuccess(statusCode: number): boolean {
-  return statusCode >= 200 && statusCode < 300;
+  return statusCode >= SUCCESS.min && statusCode <= SUCCESS.max;
 }
+
+/** The success range, inclusive, for engines that select by it (bulk replay). */
+export const SUCCESS = { min: 200, max: 299 } as const;
+
+/** At most this many events are queued by one bulk replay. */
+export const MAX_REPLAY = 10_000;
 
 /** A hook's `last_response` after an attempt: `active` on success, `failed` otherwise, with the outcome's status text. */
 export function lastResponseAfter(outcome: Pick<DeliveryOutcome, 'statusCode' | 'status'>): LastResponse {

@@ -31,6 +31,17 @@ export interface ClaimRequest {
   perHook: number;
 }
 
+/** A bulk replay: one new attempt per event accepted in [since, until) whose latest attempt to the hook failed. */
+export interface ReplayRequest {
+  hookId: number;
+  /** ISO 8601 seconds, as events are stamped; `until` excluded. */
+  since: string;
+  until: string | null;
+  limit: number;
+  now: string;
+  dueAt: number;
+}
+
 export interface DeliveryStore {
   /**
    * Stores the event and one pending delivery per hook the fan-out reaches, in one transaction. An event
@@ -41,6 +52,12 @@ export interface DeliveryStore {
   findLatestPush(repositoryId: number): Promise<{ payload: string; action: string | null } | null>;
   /** Queues a new attempt of a stored delivery (same event, same GUID), flagged as a redelivery. */
   insertRedelivery(hookId: number, deliveryId: number, now: string, dueAt: number): Promise<number | null>;
+  /**
+   * Queues a manual attempt (as insertRedelivery does) for up to `limit` events, oldest first, whose
+   * latest recorded attempt to the hook is not a success (the policy's SUCCESS range); `truncated` when
+   * more matched.
+   */
+  replayFailed(request: ReplayRequest): Promise<{ queued: number; truncated: boolean }>;
 
   /**
    * Leases due deliveries, oldest first. Every engine caps a hook the same way: its pending rows with

@@ -41,6 +41,12 @@ export function registerDeliveryRoutes(app: FastifyInstance, deps: RouteDeps, ta
     return reply.code(202).send({});
   });
 
+  // Hookline's own bulk replay, beside the GitHub paths (and under /api/v3 with them).
+  app.post(`/hookline${base}/replay`, { config: { docs: table.docs.redeliver } }, async (request, reply) => {
+    const scope = await scopeFor(request, reply, 'write');
+    return reply.code(202).send(await deliveries.replay(scope, ids(request).hookId, request.body));
+  });
+
   app.post(`${base}/pings`, { config: { docs: table.docs.ping } }, async (request, reply) => {
     const scope = await scopeFor(request, reply, 'read');
     const hook = await hooks.get(scope, ids(request).hookId);

@@ -1,6 +1,6 @@
 // Events and the delivery queue on PostgreSQL: claims with FOR UPDATE SKIP LOCKED and a lease, so no
 // row is held by two live workers; completion conditional on the claim; NOTIFY on every new due row.
-import { LISTED_AS_SUCCESS } from '../../domain/delivery-policy.js';
+import { LISTED_AS_SUCCESS, SUCCESS } from '../../domain/delivery-policy.js';
 import type { ClaimedDelivery, DeliveryStore } from '../delivery-store.js';
 import { SUMMARY_COLUMNS, toClaimed, toDetail, toSummary, type DeliveryRow } from '../delivery-row.js';
 import { batchedCompletions } from './completions.js';
@@ -74,6 +74,32 @@ export function postgresDeliveries(db: Db, queue: Db, channel: string): Omit<Del
         );
         if (rows.length > 0) await q.query(`SELECT pg_notify('${channel}', '')`);
         return rows[0]?.id ?? null;
+      });
+    },
+
+    async replayFailed({ hookId, since, until, limit, now, dueAt }) {
+      return db.transaction(async (q) => {
+        // Each event's latest recorded attempt to the hook, in the window, when it failed.
+        const { rows } = await q.query<{ id: number }>(
+          `SELECT d.id FROM deliveries d JOIN events e ON e.id = d.event_id
+           WHERE d.hook_id = $1 AND d.state = 'done' AND e.created_at >= $2 AND ($3::text IS NULL OR e.created_at < $3)
+             AND NOT (d.status_code BETWEEN ${SUCCESS.min} AND ${SUCCESS.max})
+             AND d.id = (SELECT max(y.id) FROM deliveries y WHERE y.event_id = d.event_id AND y.hook_id = d.hook_id AND y.state = 'done')
+           ORDER BY d.event_id LIMIT $4`,
+          [hookId, since, until, limit + 1],
+        );
+        const ids = rows.slice(0, limit).map((r) => r.id);
+        if (ids.length > 0) {
+          await q.query(
+            `INSERT INTO deliveries (hook_id, event_id, guid, event, action, repository_id, redelivery, due_at, created_at, attempt, kind)
+             SELECT hook_id, event_id, guid, event, action, repository_id, TRUE, $1, $2,
+               (SELECT max(x.attempt) FROM deliveries x WHERE x.event_id = d.event_id AND x.hook_id = d.hook_id) + 1, 'manual'
+             FROM deliveries d WHERE d.id = ANY($3::bigint[]) ORDER BY d.id`,
+            [dueAt, now, ids],
+          );
+          await q.query(`SELECT pg_notify('${channel}', '')`);
+        }
+        return { queued: ids.length, truncated: rows.length > limit };
       });
     },
 

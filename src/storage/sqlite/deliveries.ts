@@ -4,7 +4,7 @@
 // only after that commit, because on this engine a commit costs more than the statements in it.
 import type { Database, Statement } from 'better-sqlite3';
 import { fanOutReaches, type AttemptFollowUp, type FanOut, type NewEvent } from '../../domain/deliveries.js';
-import { LISTED_AS_SUCCESS } from '../../domain/delivery-policy.js';
+import { LISTED_AS_SUCCESS, SUCCESS } from '../../domain/delivery-policy.js';
 import { defaultFollowUp } from '../follow-up.js';
 import type { ClaimedDelivery, ClaimRequest, DeliveryOutcome, DeliveryStore } from '../delivery-store.js';
 import { CLAIM_COLUMNS, SUMMARY_COLUMNS, toClaimed, toDetail, toSummary, type DeliveryRow } from '../delivery-row.js';
@@ -58,6 +58,12 @@ export function sqliteDeliveries(db: Database, hooks: HookCache): DeliveryStore 
       SELECT hook_id, event_id, guid, event, action, repository_id, 1, ?, ?,
         (SELECT max(x.attempt) FROM deliveries x WHERE x.event_id = d.event_id AND x.hook_id = d.hook_id) + 1, 'manual'
       FROM deliveries d WHERE id = ? AND hook_id = ? AND state = 'done'`);
+  // Each event's latest recorded attempt to the hook, in the window, when it failed.
+  const failedLatest = db.prepare(`SELECT d.id FROM deliveries d JOIN events e ON e.id = d.event_id
+      WHERE d.hook_id = @hookId AND d.state = 'done' AND e.created_at >= @since AND (@until IS NULL OR e.created_at < @until)
+        AND NOT (d.status_code BETWEEN ${SUCCESS.min} AND ${SUCCESS.max})
+        AND d.id = (SELECT max(y.id) FROM deliveries y WHERE y.event_id = d.event_id AND y.hook_id = d.hook_id AND y.state = 'done')
+      ORDER BY d.event_id LIMIT @limit`).pluck();
   const payloadById = db.prepare('SELECT payload FROM events WHERE id = ?').pluck();
   const release = db.prepare(`UPDATE deliveries SET lease_owner = NULL, lease_until = NULL
                               WHERE lease_owner = ? AND state = 'pending'`);
@@ -193,6 +199,14 @@ export function sqliteDeliveries(db: Database, hooks: HookCache): DeliveryStore 
     async insertRedelivery(hookId, deliveryId, now, dueAt) {
       const info = redeliver.run(dueAt, now, deliveryId, hookId);
       return info.changes > 0 ? Number(info.lastInsertRowid) : null;
+    },
+
+    async replayFailed({ hookId, since, until, limit, now, dueAt }) {
+      return db.transaction(() => {
+        const ids = failedLatest.all({ hookId, since, until, limit: limit + 1 }) as number[];
+        for (const id of ids.slice(0, limit)) redeliver.run(dueAt, now, id, hookId);
+        return { queued: Math.min(ids.length, limit), truncated: ids.length > limit };
+      }).immediate();
     },
 
     claimDue(request: ClaimRequest) {
