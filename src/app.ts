@@ -5,8 +5,10 @@ import type { FastifyInstance } from 'fastify';
 import type { Config } from './config.js';
 import { DeliveryPruner } from './delivery/pruner.js';
 import { createSender, type Sender } from './delivery/send.js';
+import { sendOnce } from './delivery/send-once.js';
 import { DeliveryWorker } from './delivery/worker.js';
 import { systemClock, type Clock } from './domain/clock.js';
+import type { HookRecord } from './domain/model.js';
 import { buildServer } from './http/server.js';
 import { createLogger, type Logger } from './logger.js';
 import { resolveSecretKey } from './secret-key.js';
@@ -15,6 +17,7 @@ import { AccountService } from './services/accounts.js';
 import { DeliveryService } from './services/deliveries.js';
 import { EventService, type DeliverySignal } from './services/events.js';
 import { HookService } from './services/hooks.js';
+import { metaDeletedPayload, wantsMeta } from './services/meta.js';
 import { createSecretBox, type SecretBox } from './services/secret-box.js';
 import { urlsFor } from './services/shapes.js';
 import { openStore } from './storage/open.js';
@@ -55,7 +58,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
   const store = options.store ?? (await openStore(config.databaseUrl));
   const box = createSecretBox(resolveSecretKey(config));
   const urls = urlsFor(config.publicUrl);
-  const delivery = deliverySide(config, store, box, clock, logger);
+  const { app: delivery, sendOnce: sendNow } = deliverySide(config, store, box, clock, logger);
   const signal: DeliverySignal = { notify: () => delivery.worker?.queued() };
 
   const access = new AccessService(store);
@@ -64,6 +67,13 @@ export async function buildApp(options: AppOptions): Promise<App> {
   const events = new EventService(store, access, clock, urls, signal);
   const deliveries = new DeliveryService(store, hooks, clock, signal);
   hooks.onCreated((hook, scope, actor) => events.ping(scope, hook, actor));
+  // `meta` goes to the deleted hook itself, which has no row left to queue for: one attempt, not awaited.
+  hooks.onDeleted(async (hook, scope, actor) => {
+    if (!wantsMeta(hook)) return;
+    void sendNow(hook, 'meta', 'deleted', JSON.stringify(metaDeletedPayload(hook, scope, actor, urls)))
+      .then((r) => logger.info({ hook: hook.id, status: r.statusCode }, 'meta event sent to the deleted hook'))
+      .catch((err) => logger.warn({ err, hook: hook.id }, 'meta event could not be sent'));
+  });
   const { generatedToken } = await accounts.ensureSiteAdmin(config.adminToken);
   const services = { access, accounts, hooks, deliveries, events };
   const http = buildServer({ logger, bodyLimitBytes: config.bodyLimitBytes, services, urls });
@@ -86,10 +96,10 @@ export async function buildWorkerApp(options: AppOptions): Promise<WorkerApp> {
   const { config } = options;
   const store = options.store ?? (await openStore(config.databaseUrl));
   const box = createSecretBox(resolveSecretKey(config));
-  return deliverySide({ ...config, runWorker: true }, store, box, options.clock ?? systemClock, createLogger(options.logger ?? false));
+  return deliverySide({ ...config, runWorker: true }, store, box, options.clock ?? systemClock, createLogger(options.logger ?? false)).app;
 }
 
-function deliverySide(config: Config, store: Store, box: SecretBox, clock: Clock, logger: Logger): WorkerApp {
+function deliverySide(config: Config, store: Store, box: SecretBox, clock: Clock, logger: Logger) {
   const sender: Sender = createSender({ allowedHosts: config.allowedHosts, timeoutMs: config.deliveryTimeoutMs });
   const open = (sealed: string | null) => (sealed === null ? null : box.open(sealed));
   const worker = config.runWorker
@@ -99,12 +109,13 @@ function deliverySide(config: Config, store: Store, box: SecretBox, clock: Clock
       perHook: config.deliveryConcurrencyPerHook,
       leaseMs: config.deliveryLeaseMs,
       retries: { schedule: config.retrySchedule, disableAfterMs: config.disableAfterMs, disableAfterText: config.disableAfterText },
-      secretsOf: (hook) => ({ secret: open(hook.config.secret), username: open(hook.config.username), password: open(hook.config.password) }),
+      secretsOf: (hook) => secretsOf(hook),
     })
     : null;
   const pruner = config.runWorker ? new DeliveryPruner(store, clock, config.deliveryRetentionDays, logger) : null;
   let unlisten: () => Promise<void> = async () => undefined;
-  return {
+  const secretsOf = (hook: HookRecord) => ({ secret: open(hook.config.secret), username: open(hook.config.username), password: open(hook.config.password) });
+  const app: WorkerApp = {
     worker,
     pruner,
     store,
@@ -123,6 +134,7 @@ function deliverySide(config: Config, store: Store, box: SecretBox, clock: Clock
       await store.close();
     }),
   };
+  return { app, sendOnce: (hook: HookRecord, event: string, action: string | null, payload: string) => sendOnce({ sender, secretsOf }, hook, event, action, payload) };
 }
 
 /** Runs `work` the first time it is called; later calls get the same promise. */

@@ -102,7 +102,7 @@ export function registerHookRoutes(app: FastifyInstance, deps: RouteDeps, table:
 
   app.delete(`${table.prefix}/:hook_id`, { config: { docs: table.docs.delete } }, async (request, reply) => {
     const scope = await scopeFor(request, reply, 'admin');
-    await hooks.remove(scope, hookId(request));
+    await hooks.remove(scope, hookId(request), request.principal.user);
     return reply.code(204).send();
   });
 
