@@ -57,6 +57,21 @@ for (const engine of engines) {
       }
     });
 
+    test('claims take due rows oldest first, so rows queued earlier are never overtaken', async () => {
+      const f = await storeFixture(engine);
+      try {
+        await f.store.acceptEvent(event('later-due', f.repo.id), toPush(f.owner), 500);
+        await f.store.acceptEvent(event('queued', f.repo.id), toPush(f.owner), 100);
+        await f.store.acceptEvent(event('fresh', f.repo.id), toPush(f.owner), 100);
+        const one = (limit: number, now: number) => f.store.claimDue({ ...claimAll, limit, now, leaseUntil: now + 1000 });
+        assert.deepEqual((await one(1, 200)).map((d) => d.guid), ['queued']);
+        assert.deepEqual((await one(5, 200)).map((d) => d.guid), ['fresh'], 'not yet due rows wait');
+        assert.deepEqual((await one(5, 600)).map((d) => d.guid), ['later-due']);
+      } finally {
+        await f.close();
+      }
+    });
+
     test("the list's status filter classifies as the delivery policy does", async () => {
       const f = await storeFixture(engine);
       try {
