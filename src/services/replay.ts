@@ -27,7 +27,7 @@ export async function replayFailed(
   deps: { store: Store; hooks: HookService; clock: Clock; signal: DeliverySignal },
   scope: HookScope, hookId: number, body: unknown,
 ): Promise<{ queued: number; truncated?: true }> {
-  await deps.hooks.get(scope, hookId);
+  const hook = await deps.hooks.get(scope, hookId);
   const input = replayBody.check(body);
   const errors: FieldError[] = [];
   const instant = (field: 'since' | 'until', text: string | undefined): number | null => {
@@ -42,6 +42,8 @@ export async function replayFailed(
     errors.push({ resource: 'Replay', code: 'invalid', field: 'until', message: 'until must be later than since' });
   }
   if (errors.length > 0) throw new ValidationFailed(errors);
+  // An inactive hook receives nothing (a disabled one until someone sets it active again).
+  if (!hook.active) return { queued: 0 };
   // Events are stamped to the second: a window starting mid-second starts at the next whole second.
   const stamp = (ms: number) => isoSeconds(new Date(Math.ceil(ms / 1000) * 1000));
   const now = deps.clock.now();

@@ -70,7 +70,12 @@ test('organization hooks have the same replay endpoint', async (t) => {
   const created = await hook(rig.app, token, '/orgs/acme/hooks', rig.receiver.url('/status/500'));
   await rig.receiver.waitFor(1);
   await rig.app.worker!.idle();
-  const res = await rig.app.call('POST', `/hookline/orgs/acme/hooks/${created.id}/replay`, { token, body: { since: '2000-01-01T00:00:00Z' } });
+  const orgHook = `/orgs/acme/hooks/${created.id}`;
+  await rig.app.call('PATCH', orgHook, { token, body: { active: false } });
+  const inactive = await rig.app.call('POST', `/hookline${orgHook}/replay`, { token, body: { since: '2000-01-01T00:00:00Z' } });
+  assert.deepEqual([inactive.statusCode, inactive.json()], [202, { queued: 0 }], 'an inactive hook receives nothing');
+  await rig.app.call('PATCH', orgHook, { token, body: { active: true } });
+  const res = await rig.app.call('POST', `/hookline${orgHook}/replay`, { token, body: { since: '2000-01-01T00:00:00Z' } });
   assert.equal(res.statusCode, 202, res.body);
   assert.deepEqual(res.json(), { queued: 1 });
   await rig.receiver.waitFor(2);
