@@ -1,25 +1,31 @@
 // Wires configuration, storage, services, the HTTP server and the delivery worker. Never listens.
+// `buildApp` is the API (with the worker when the configuration runs one); `buildWorkerApp` is the
+// worker and pruner alone, with no HTTP server (`hookline worker`).
 import { createHmac } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import type { Config } from './config.js';
 import { DeliveryPruner } from './delivery/pruner.js';
-import { createSender } from './delivery/send.js';
+import { createSender, type Sender } from './delivery/send.js';
+import { sendOnce } from './delivery/send-once.js';
 import { DeliveryWorker } from './delivery/worker.js';
 import { systemClock, type Clock } from './domain/clock.js';
+import type { HookRecord } from './domain/model.js';
 import { buildMetricsServer } from './http/metrics.js';
+import { buildServer } from './http/server.js';
+import { createLogger, type Logger, type LoggerOption } from './logger.js';
 import { Metrics } from './metrics/metrics.js';
-import { buildServer, type LoggerOption } from './http/server.js';
 import { resolveSecretKey } from './secret-key.js';
 import { AccessService } from './services/access.js';
 import { AccountService } from './services/accounts.js';
-import { DashboardService } from './services/dashboard.js';
 import { wireApps } from './services/app-wiring.js';
+import { DashboardService } from './services/dashboard.js';
 import { DeliveryService } from './services/deliveries.js';
 import { EventService, type DeliverySignal } from './services/events.js';
 import { HookService } from './services/hooks.js';
-import { createSecretBox } from './services/secret-box.js';
-import { UserAdminService } from './services/user-admin.js';
+import { metaDeletedPayload, wantsMeta } from './services/meta.js';
+import { createSecretBox, type SecretBox } from './services/secret-box.js';
 import { urlsFor } from './services/shapes.js';
+import { UserAdminService } from './services/user-admin.js';
 import { openStore } from './storage/open.js';
 import type { Store } from './storage/store.js';
 
@@ -27,37 +33,43 @@ export interface AppOptions {
   config: Config;
   store?: Store;
   clock?: Clock;
-  /** Fastify logger options: false (silent, the default), true, or e.g. `{ level: 'info' }` (a `stream` too). */
+  /** Logger options: false (silent, the default), true, or e.g. `{ level: 'info' }` (credentials are redacted). */
   logger?: LoggerOption;
 }
 
-/** A wired application: the HTTP server (not listening), the worker (if this process runs one), and the store. */
-export interface App {
-  http: FastifyInstance;
+/** The delivery side of a process: the worker and pruner (when the configuration runs them) and the store. */
+export interface WorkerApp {
   worker: DeliveryWorker | null;
   /** Deletes deliveries past the retention window (null when this process runs no worker). */
   pruner: DeliveryPruner | null;
   store: Store;
+  logger: Logger;
   /** The unauthenticated /metrics and /healthz listener, when HOOKLINE_METRICS_PORT is set (not listening). */
   metricsHttp: FastifyInstance | null;
-  /** Set when this start generated the site administrator's token (print it once). */
-  generatedAdminToken: string | null;
   /** Starts the worker, its cross-process wake-ups and the pruner (when the configuration runs a worker). */
   start(): Promise<void>;
   close(): Promise<void>;
 }
 
+/** A wired application: the HTTP server (not listening) beside the delivery side. */
+export interface App extends WorkerApp {
+  http: FastifyInstance;
+  services: { access: AccessService; accounts: AccountService; hooks: HookService; deliveries: DeliveryService; events: EventService };
+  /** Set when this start generated the site administrator's token (print it once). */
+  generatedAdminToken: string | null;
+}
+
 export async function buildApp(options: AppOptions): Promise<App> {
   const { config } = options;
   const clock = options.clock ?? systemClock;
+  const logger = createLogger(options.logger ?? false);
   const store = options.store ?? (await openStore(config.databaseUrl));
   const secretKey = resolveSecretKey(config);
   const box = createSecretBox(secretKey);
   const urls = urlsFor(config.publicUrl);
-  const sender = createSender({ allowedHosts: config.allowedHosts, timeoutMs: config.deliveryTimeoutMs });
-  // The worker is created after the HTTP server (it logs through the server's logger); wake-ups reach it lazily.
-  let worker: DeliveryWorker | null = null;
-  const signal: DeliverySignal = { notify: () => worker?.queued(), eagerClaim: () => worker?.eager };
+  const metrics = new Metrics(store, clock);
+  const { app: delivery, sendOnce: sendNow } = deliverySide(config, store, box, clock, logger, metrics);
+  const signal: DeliverySignal = { notify: () => delivery.worker?.queued() };
 
   const access = new AccessService(store);
   const accounts = new AccountService(store, access, clock);
@@ -65,65 +77,94 @@ export async function buildApp(options: AppOptions): Promise<App> {
   const events = new EventService(store, access, clock, urls, signal);
   const deliveries = new DeliveryService(store, hooks, clock, signal);
   hooks.onCreated((hook, scope, actor) => events.ping(scope, hook, actor));
-  const metrics = new Metrics(store, clock);
+  // `meta` goes to the deleted hook itself, which has no row left to queue for: one attempt, not awaited.
+  hooks.onDeleted(async (hook, scope, actor) => {
+    if (!wantsMeta(hook)) return;
+    void sendNow(hook, 'meta', 'deleted', JSON.stringify(metaDeletedPayload(hook, scope, actor, urls)))
+      .then((r) => logger.info({ hook: hook.id, status: r.statusCode }, 'meta event sent to the deleted hook'))
+      .catch((err) => logger.warn({ err, hook: hook.id }, 'meta event could not be sent'));
+  });
   events.onAccepted((event) => metrics.eventAccepted(event));
   const appServices = wireApps(store, access, hooks, events, clock, urls);
   const { generatedToken } = await accounts.ensureSiteAdmin(config.adminToken);
-
+  const services = { access, accounts, hooks, deliveries, events, ...appServices, userAdmin: new UserAdminService(store, access, clock) };
   const http = buildServer({
-    logger: options.logger ?? false,
+    logger,
     bodyLimitBytes: config.bodyLimitBytes,
-    services: { access, accounts, hooks, deliveries, events, ...appServices, userAdmin: new UserAdminService(store, access, clock) },
+    services,
     urls,
     ingestBytesInFlight: config.ingestBytesInFlight,
     metrics,
     dashboard: new DashboardService(store, access, hooks, clock),
     csrfKey: createHmac('sha256', secretKey).update('hookline dashboard csrf').digest(),
   });
-  const metricsHttp = config.metricsPort === null ? null : buildMetricsServer(metrics);
-  const logger = http.log;
 
+  return {
+    ...delivery,
+    http,
+    services,
+    generatedAdminToken: generatedToken,
+    // The server stops taking requests before the worker and the store go.
+    close: once(async () => {
+      await http.close();
+      await delivery.close();
+    }),
+  };
+}
+
+/** The worker and pruner alone: no HTTP server, no services. */
+export async function buildWorkerApp(options: AppOptions): Promise<WorkerApp> {
+  const { config } = options;
+  const store = options.store ?? (await openStore(config.databaseUrl));
+  const box = createSecretBox(resolveSecretKey(config));
+  const clock = options.clock ?? systemClock;
+  return deliverySide({ ...config, runWorker: true }, store, box, clock, createLogger(options.logger ?? false), new Metrics(store, clock)).app;
+}
+
+function deliverySide(config: Config, store: Store, box: SecretBox, clock: Clock, logger: Logger, metrics: Metrics) {
+  const sender: Sender = createSender({ allowedHosts: config.allowedHosts, timeoutMs: config.deliveryTimeoutMs });
   const open = (sealed: string | null) => (sealed === null ? null : box.open(sealed));
-  if (config.runWorker) {
-    worker = new DeliveryWorker({
+  const worker = config.runWorker
+    ? new DeliveryWorker({
       store, sender, clock, logger,
       concurrency: config.deliveryConcurrency,
       perHook: config.deliveryConcurrencyPerHook,
       leaseMs: config.deliveryLeaseMs,
-      metrics,
-      secretsOf: (hook) => ({ secret: open(hook.config.secret), username: open(hook.config.username), password: open(hook.config.password) }),
-    });
-  }
+      retries: { schedule: config.retrySchedule, disableAfterMs: config.disableAfterMs, disableAfterText: config.disableAfterText },
+      secretsOf: (hook) => secretsOf(hook),
+    })
+    : null;
+  worker?.onAttempt((a) => metrics.recordAttempt({ outcome: a.success ? 'success' : 'failure', attemptKind: a.kind, durationSeconds: a.durationSeconds }));
+  const metricsHttp = config.metricsPort === null ? null : buildMetricsServer(metrics);
   const pruner = config.runWorker ? new DeliveryPruner(store, clock, config.deliveryRetentionDays, logger) : null;
-
   let unlisten: () => Promise<void> = async () => undefined;
-  let closing: Promise<void> | null = null;
-  return {
-    http,
+  const secretsOf = (hook: HookRecord) => ({ secret: open(hook.config.secret), username: open(hook.config.username), password: open(hook.config.password) });
+  const app: WorkerApp = {
     worker,
     pruner,
     store,
+    logger,
     metricsHttp,
-    generatedAdminToken: generatedToken,
     async start() {
       if (!worker) return;
       worker.start();
       pruner?.start();
-      if (store.capabilities.multiProcess) unlisten = await store.listenForDue(() => worker?.queued());
+      if (store.capabilities.multiProcess) unlisten = await store.listenForDue(() => worker.queued());
     },
-    close() {
-      closing ??= closeAll();
-      return closing;
-    },
+    close: once(async () => {
+      await metricsHttp?.close();
+      pruner?.stop();
+      await unlisten();
+      await worker?.stop();
+      await sender.close();
+      await store.close();
+    }),
   };
+  return { app, sendOnce: (hook: HookRecord, event: string, action: string | null, payload: string) => sendOnce({ sender, secretsOf }, hook, event, action, payload) };
+}
 
-  async function closeAll(): Promise<void> {
-    pruner?.stop();
-    await unlisten();
-    await http.close();
-    await metricsHttp?.close();
-    await worker?.stop();
-    await sender.close();
-    await store.close();
-  }
+/** Runs `work` the first time it is called; later calls get the same promise. */
+function once(work: () => Promise<void>): () => Promise<void> {
+  let running: Promise<void> | null = null;
+  return () => (running ??= work());
 }

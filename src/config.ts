@@ -1,6 +1,9 @@
 // The only module that reads process.env. Defaults → environment → CLI flags, validated once and frozen.
 import { isIP } from 'node:net';
 import { parseAllowedHosts, type AllowedHosts } from './domain/address-policy.js';
+import {
+  DEFAULT_DISABLE_AFTER, DEFAULT_RETRY_SCHEDULE, parseDisableAfter, parseRetrySchedule, type RetrySchedule,
+} from './domain/delivery-policy.js';
 
 /** A DNS host name (letters, digits, inner hyphens; dot-separated labels; optional trailing dot). */
 const HOST_NAME = /^[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*\.?$/;
@@ -35,6 +38,12 @@ export interface Config {
   readonly dataDir: string;
   /** Port of the unauthenticated /metrics and /healthz listener; null when there is none. */
   readonly metricsPort: number | null;
+  /** Waits before automatic attempts 2, 3, …; empty: one attempt, as GitHub. */
+  readonly retrySchedule: RetrySchedule;
+  /** A hook failing every attempt for this long (ms) is deactivated; null: never. */
+  readonly disableAfterMs: number | null;
+  /** HOOKLINE_DISABLE_AFTER as given, for the message that names the window. */
+  readonly disableAfterText: string;
 }
 
 /** Thrown with every invalid setting listed, so one start reports all of them. */
@@ -143,6 +152,13 @@ export function loadConfig(env: Source = process.env, overrides: Source = {}, ex
     problems.push(`HOOKLINE_LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent, got "${logLevel}"`);
   }
 
+  const retryText = (src.HOOKLINE_RETRY_SCHEDULE ?? '').trim() || DEFAULT_RETRY_SCHEDULE;
+  const retrySchedule = parseRetrySchedule(retryText);
+  if (typeof retrySchedule === 'string') problems.push(`HOOKLINE_RETRY_SCHEDULE ${retrySchedule}`);
+  const disableAfterText = (src.HOOKLINE_DISABLE_AFTER ?? '').trim() || DEFAULT_DISABLE_AFTER;
+  const disableAfterMs = parseDisableAfter(disableAfterText);
+  if (typeof disableAfterMs === 'string') problems.push(`HOOKLINE_DISABLE_AFTER ${disableAfterMs}`);
+
   const config: Config = {
     port,
     host,
@@ -163,6 +179,9 @@ export function loadConfig(env: Source = process.env, overrides: Source = {}, ex
     logLevel,
     dataDir: (src.HOOKLINE_DATA_DIR ?? '').trim() || './data',
     metricsPort: (src.HOOKLINE_METRICS_PORT ?? '').trim() === '' ? null : int('HOOKLINE_METRICS_PORT', 0, 0, 65535),
+    retrySchedule: typeof retrySchedule === 'string' ? [] : retrySchedule,
+    disableAfterMs: typeof disableAfterMs === 'string' ? null : disableAfterMs,
+    disableAfterText,
     ...extra,
   };
   if (problems.length > 0) throw new ConfigError(problems);

@@ -1,13 +1,13 @@
-// Whole-request timeouts for many requests that share one timeout, for a fraction of what a timer and
-// an AbortSignal per request cost.
+// Whole-request timeouts for many requests that share one timeout: one timer for all of them instead
+// of a timer and an AbortSignal per request.
 import { performance } from 'node:perf_hooks';
 
 /**
- * The whole-request timeout, as AbortSignal.timeout() would give it, for a fraction of its cost (it
- * showed as ~3 % of the delivery path: a timer, an AbortSignal and a weak reference per request). All
- * requests share one timeout, so deadlines expire in the order they start: a linked list in start
- * order and one timer armed for its head. undici (7.x, `Dispatcher.request`) duck-types its signal and
- * needs only `aborted`, `reason` and the listeners; `fetch` would want a real AbortSignal.
+ * The whole-request timeout, as AbortSignal.timeout() would give it. Rule: all requests share one
+ * timeout, so deadlines expire in the order they start: a linked list in start order and one timer
+ * armed for its head. undici (7.x, `Dispatcher.request`) duck-types its signal and needs only
+ * `aborted`, `reason` and the listeners; `fetch` would want a real AbortSignal, and an undici upgrade
+ * must keep this duck type working (test/delivery/failures.test.ts times requests out through it).
  */
 class Deadline {
   aborted = false;

@@ -1,5 +1,5 @@
 // Deletes deliveries older than the retention window (GHES keeps 7 days), in the background.
-import type { FastifyBaseLogger } from 'fastify';
+import type { Logger } from '../logger.js';
 import type { Clock } from '../domain/clock.js';
 import { isoSeconds } from '../domain/model.js';
 import type { Store } from '../storage/store.js';
@@ -13,7 +13,7 @@ export class DeliveryPruner {
     private readonly store: Store,
     private readonly clock: Clock,
     private readonly retentionDays: number,
-    private readonly logger?: FastifyBaseLogger,
+    private readonly logger?: Logger,
   ) {}
 
   /** Prunes now; returns how many deliveries were removed. */

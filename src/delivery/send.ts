@@ -6,7 +6,7 @@ import { isIP } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { Agent } from 'undici';
 import { refusedAddress, type AllowedHosts } from '../domain/address-policy.js';
-import { rememberBounded } from '../storage/bounded-map.js';
+import { rememberBounded } from '../bounded-map.js';
 import { Deadlines } from './deadlines.js';
 import type { PreparedRequest } from './prepare.js';
 

@@ -1,42 +1,17 @@
-// Delivery signatures, computed off the event loop when there is enough to hash. HMAC-SHA1 and
-// HMAC-SHA256 over every body are the largest single cost of a delivery on the event loop (~17 % of it
-// in the throughput benchmark on a host without SHA instructions), and one large payload fanned out
-// to many hooks would stall every request behind it (25 MB to 20 hooks: seconds). Requests made in one
-// synchronous run (a claim's batch, an event's fan-out) are signed together: on the event loop when
-// the batch is small, else in one message to a thread of their own.
-import { Worker } from 'node:worker_threads';
+// Delivery signatures, computed off the event loop when there is enough to hash. Rule: requests made in
+// one synchronous run (a claim's batch, an event's fan-out) are signed together, on the event loop when
+// the batch hashes fewer than INLINE_MAX_BYTES, else in one message to a thread of their own
+// (signer-thread.ts), and a body that large is never hashed on the event loop, so one large payload
+// fanned out to many hooks does not stall every request behind it.
+import type { Worker } from 'node:worker_threads';
 import { sign, type Signatures } from '../domain/signature.js';
+import { besideModule, startThread } from '../threads.js';
+import type { SignBatch, SignReply } from './signer-thread.js';
 
-/**
- * A batch hashing fewer bytes than this is signed on the event loop, and a body this large is never
- * hashed there. A round trip to the thread costs ~50–100 µs of CPU on the 2-core VMs we measure on
- * (~20–40 µs of it on the event loop), about what both digests over 64 KB take where the CPU has SHA
- * instructions (~1.7 ns a byte; ~4.5 without). So one delivery of an ordinary payload never waits for
- * a thread, and a claim's batch of them does not hold up the event loop.
- */
+/** A batch hashing fewer bytes than this is signed on the event loop, and a body this large is never hashed there. */
 export const INLINE_MAX_BYTES = 64 * 1024;
 
-// Evaluated in the thread, so it runs the same under tsc's output and under tsx (whose loader does not
-// reach worker threads). Dynamic imports, because an eval'd thread is CommonJS or, when the process
-// was started with --input-type=module, ESM. The digests are domain/signature.ts's; a test holds them equal.
-const THREAD_SOURCE = `
-Promise.all([import('node:worker_threads'), import('node:crypto')]).then(([{ parentPort }, { createHmac }]) => {
-  parentPort.on('message', ({ id, bodies, bodyOf, secrets }) => {
-    const signatures = new Array(secrets.length * 2);
-    const errors = {};
-    for (let i = 0; i < secrets.length; i++) {
-      try {
-        const body = bodies[bodyOf[i]];
-        signatures[2 * i] = 'sha1=' + createHmac('sha1', secrets[i]).update(body).digest('hex');
-        signatures[2 * i + 1] = 'sha256=' + createHmac('sha256', secrets[i]).update(body).digest('hex');
-      } catch (err) {
-        errors[i] = String((err && err.message) || err);
-      }
-    }
-    parentPort.postMessage({ id, signatures, errors });
-  });
-});
-`;
+const THREAD_MODULE = besideModule(import.meta.url, 'signer-thread');
 
 interface SignRequest {
   body: Buffer;
@@ -51,19 +26,13 @@ interface SentBatch {
   large: boolean;
 }
 
-interface ThreadReply {
-  id: number;
-  signatures: string[];
-  errors: Record<number, string>;
-}
-
 export interface SignerOptions {
   /** Batches hashing at least this many bytes go to the thread (tests set 0 or Infinity). */
   inlineMaxBytes?: number;
   /** Told once if the thread fails; signing then stays on the event loop until the signer is closed. */
   onThreadFailure?(err: Error): void;
-  /** The thread's code (tests only: a thread that fails). */
-  threadSource?: string;
+  /** The thread's module (tests only: a thread that fails). */
+  threadModule?: URL;
 }
 
 export class Signer {
@@ -120,7 +89,7 @@ export class Signer {
     });
     const id = this.nextBatchId++;
     try {
-      thread.postMessage({ id, bodies, bodyOf, secrets: batch.map((r) => r.secret) });
+      thread.postMessage({ id, bodies, bodyOf, secrets: batch.map((r) => r.secret) } satisfies SignBatch);
     } catch {
       // Nothing was sent (a body too large to copy, say): the thread is fine, this batch is signed here.
       signInline(batch);
@@ -140,13 +109,13 @@ export class Signer {
     if (this.thread || this.threadFailed) return this.thread;
     let thread: Worker;
     try {
-      thread = new Worker(this.opts.threadSource ?? THREAD_SOURCE, { eval: true });
+      thread = startThread(this.opts.threadModule ?? THREAD_MODULE);
     } catch (err) {
       this.threadFailed = true;
       this.opts.onThreadFailure?.(err as Error);
       return null;
     }
-    thread.on('message', (reply: ThreadReply) => this.answer(thread, reply));
+    thread.on('message', (reply: SignReply) => this.answer(thread, reply));
     thread.on('error', (err) => this.onThreadFailed(thread, err));
     thread.on('messageerror', (err) => this.onThreadFailed(thread, err));
     thread.on('exit', (code) => this.onThreadFailed(thread, new Error(`signing thread exited with code ${code}`)));
@@ -155,7 +124,7 @@ export class Signer {
     return thread;
   }
 
-  private answer(thread: Worker, reply: ThreadReply): void {
+  private answer(thread: Worker, reply: SignReply): void {
     const batch = this.sentBatches.get(reply.id);
     if (!batch) return; // already signed here, on close or failure
     this.sentBatches.delete(reply.id);

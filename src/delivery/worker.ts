@@ -1,15 +1,16 @@
 // The delivery worker: claim due rows with a lease → prepare → send → record, with a cap on requests in
 // flight so one slow receiver never stalls the others. Woken by new rows; a timer is only the backstop.
-// With room and nothing older waiting, it takes an accepted event's deliveries as they are stored
-// (`eager`, on engines that support it), so they go out in the turn their 202 does.
+// Observers (`onAttempt`) hear of every recorded attempt.
 import { randomUUID } from 'node:crypto';
-import type { FastifyBaseLogger } from 'fastify';
 import type { Clock } from '../domain/clock.js';
+import type { AttemptFollowUp, ClaimedDelivery, DeliveryOutcome } from '../domain/deliveries.js';
+import { followUpAfter, type RetryPolicy } from '../domain/delivery-policy.js';
 import { isoSeconds } from '../domain/model.js';
-import { attemptReport, type AttemptMetrics } from '../metrics/attempt.js';
-import type { ClaimedDelivery, DeliveryOutcome, EagerClaim } from '../storage/delivery-store.js';
-import { rememberBounded } from '../storage/bounded-map.js';
+import type { Logger } from '../logger.js';
+import { rememberBounded } from '../bounded-map.js';
 import type { Store } from '../storage/store.js';
+import { describeAttempt, type AttemptListener } from './attempts.js';
+import { BodyCache, bodyKey } from './body-cache.js';
 import { encodeBody, prepare, type HookSecrets } from './prepare.js';
 import type { Sender } from './send.js';
 import { Signer } from './signer.js';
@@ -27,16 +28,20 @@ export interface WorkerOptions {
   leaseMs: number;
   /** Longest sleep between checks when nothing wakes the worker. */
   pollMs?: number;
-  logger?: FastifyBaseLogger;
-  metrics?: AttemptMetrics;
+  /** Automatic retries and auto-disable; omitted: one attempt, never disabled (GitHub's behaviour). */
+  retries?: RetryPolicy;
+  logger?: Logger;
 }
 
 /** While fewer slots than a batch are free, a claim waits at most this long for more to free up. */
 const COALESCE_MS = 2;
 /** Unrecorded outcomes allowed, in multiples of the concurrency, before the worker stops claiming. */
 const RECORDING_BACKLOG = 1;
-/** Encoded bodies kept for the next batches (a fan-out's deliveries are claimed over several batches). */
+/** Encoded bodies kept for the next batches. */
 const BODY_CACHE_BYTES = 16 * 1024 * 1024;
+/** GitHub's behaviour: one attempt, never disabled. */
+const ONE_ATTEMPT: RetryPolicy = { schedule: [], disableAfterMs: null, disableAfterText: 'off' };
+
 /** Decrypted hook credentials kept, keyed by their sealed form, so a rotated secret is a new entry. */
 const SECRET_CACHE_ENTRIES = 10_000;
 
@@ -45,37 +50,17 @@ export class DeliveryWorker {
   private running = false;
   private inFlight = new Set<Task>();
   /**
-   * Outcomes received but not yet recorded. A slot is free once its receiver has answered: on
-   * PostgreSQL recording takes a commit, and holding the slot through it cut throughput. stop() and
-   * idle() wait for these too, and claiming pauses while more than RECORDING_BACKLOG × concurrency wait, so
-   * leases outstanding stay within twice the concurrency.
+   * Outcomes received but not yet recorded. Rule: a slot is free once its receiver has answered (the
+   * connection is what the concurrency bounds); stop() and idle() wait for these too, and claiming
+   * pauses while more than RECORDING_BACKLOG × concurrency wait, so leases outstanding stay within
+   * twice the concurrency.
    */
   private recording = new Set<Task>();
-  /**
-   * Deliveries whose receiver has answered and whose outcome is being recorded. They still hold their
-   * lease but no connection, so claims do not count them toward their hook's in-flight cap: on
-   * PostgreSQL recording takes a commit, and counting it held one busy hook well below its share.
-   * Counted per id: recording that outlasts the lease can overlap a second attempt of the same row.
-   */
-  private answered = new Map<number, number>();
   private wakeUp: (() => void) | null = null;
   private woken = false;
   private loop: Promise<void> | null = null;
   private lastClaimAt = 0;
-  /**
-   * The last claim took fewer rows than it was allowed and no rows were queued since it was made
-   * (`queuedCount`): only then are deliveries leased at acceptance, so that they do not overtake due
-   * rows the worker knows of. A claim is allowed its room less what was leased at acceptance in its
-   * group (`adoptedCount` tells). Slack, as for any claim: due rows of hooks at their cap (skipped by
-   * leases at acceptance too), rows beyond the few batches a claim reads past capped hooks, and rows
-   * no one signals (leases that expired, rows released by a stopping worker or queued by another
-   * process on the file) may be overtaken until the next claim, made when a slot frees.
-   */
-  private drained = false;
-  private queuedCount = 0;
-  private adoptedCount = 0;
-  /** Offered with each accepted event: this worker takes its deliveries in the inserting transaction. */
-  readonly eager: EagerClaim;
+  private readonly listeners: AttemptListener[] = [];
   /** Claiming fewer rows than this at once is deferred briefly while deliveries are in flight. */
   private readonly batchMin: number;
   private readonly bodies = new BodyCache(BODY_CACHE_BYTES);
@@ -87,22 +72,11 @@ export class DeliveryWorker {
     this.signer = new Signer({
       onThreadFailure: (err) => opts.logger?.error({ err }, 'the signing thread failed; signing on the event loop from now on'),
     });
-    this.eager = {
-      worker: this.id,
-      perHook: opts.perHook,
-      answered: this.answered,
-      terms: () => {
-        const room = this.running && this.drained ? this.freeSlots() : 0;
-        if (room <= 0) return null;
-        const now = this.opts.clock.now().getTime();
-        return { now, leaseUntil: now + this.opts.leaseMs, room };
-      },
-      // Called in the same synchronous run as terms(), so the worker is still running.
-      adopt: (claimed) => {
-        this.adoptedCount += claimed.length;
-        this.dispatch(claimed);
-      },
-    };
+  }
+
+  /** Calls `listener` once for every attempt this worker records (not for one whose lease was lost). */
+  onAttempt(listener: AttemptListener): void {
+    this.listeners.push(listener);
   }
 
   start(): void {
@@ -113,8 +87,6 @@ export class DeliveryWorker {
 
   /** Rows were queued that no worker has taken: claim now instead of at the next poll. */
   queued(): void {
-    this.queuedCount++;
-    this.drained = false;
     this.wake();
   }
 
@@ -136,12 +108,13 @@ export class DeliveryWorker {
     await this.signer.close();
   }
 
-  /** Resolves when no delivery is pending or in flight (for tests and benchmarks). */
+  /** Resolves when no delivery is due now or in flight (for tests and benchmarks); scheduled retries may wait. */
   async idle(): Promise<void> {
     for (;;) {
       await Promise.allSettled([...this.inFlight, ...this.recording].map((t) => t.done));
       const next = await this.opts.store.nextDueAt();
-      if (next === null && this.inFlight.size === 0 && this.recording.size === 0) return;
+      const due = next !== null && next <= this.opts.clock.now().getTime();
+      if (!due && this.inFlight.size === 0 && this.recording.size === 0) return;
       this.wake();
       await new Promise((r) => setTimeout(r, 5));
     }
@@ -168,13 +141,7 @@ export class DeliveryWorker {
         try {
           this.lastClaimAt = performance.now();
           const now = clock.now().getTime();
-          const queuedBefore = this.queuedCount;
-          const adoptedBefore = this.adoptedCount;
-          claimed = await store.claimDue(this.id, now, now + leaseMs, free, this.opts.perHook, this.answered);
-          // Short of what it was allowed: `free` less what acceptances in its group leased (the store
-          // lowers its limit by those; counting the ones after it too errs towards "not drained").
-          const allowed = free - (this.adoptedCount - adoptedBefore);
-          this.drained = claimed.length < allowed && this.queuedCount === queuedBefore;
+          claimed = await store.claimDue({ worker: this.id, now, leaseUntil: now + leaseMs, limit: free, perHook: this.opts.perHook });
           if (claimed.length > 0) this.dispatch(claimed);
         } catch (err) {
           this.opts.logger?.error({ err }, 'claiming deliveries failed; will retry');
@@ -255,7 +222,7 @@ export class DeliveryWorker {
     const signatures = secrets.secret === null ? null : await this.signer.sign(body, secrets.secret);
     const req = prepare(delivery, body, signatures, secrets);
     const result = await sender.send(req);
-    const outcome = {
+    const outcome: DeliveryOutcome = {
       url: req.url,
       status: result.status,
       statusCode: result.statusCode,
@@ -267,33 +234,50 @@ export class DeliveryWorker {
     };
     const recording = new Task();
     this.recording.add(recording);
-    this.answered.set(delivery.id, (this.answered.get(delivery.id) ?? 0) + 1);
-    recording.done = this.record(delivery, outcome, recording);
+    const followUp = followUpAfter(this.opts.retries ?? ONE_ATTEMPT, delivery, outcome, clock.now().getTime());
+    recording.done = this.record(delivery, outcome, followUp, recording);
   }
 
-  private async record(delivery: ClaimedDelivery, outcome: DeliveryOutcome, recording: Task): Promise<void> {
+  private async record(delivery: ClaimedDelivery, outcome: DeliveryOutcome, followUp: AttemptFollowUp, recording: Task): Promise<void> {
     const { store, logger } = this.opts;
     try {
-      const recorded = await this.withRetries(() => store.completeDelivery(delivery.id, this.id, outcome));
-      if (recorded) this.opts.metrics?.recordAttempt(attemptReport(delivery, outcome));
-      else logger?.warn({ delivery: delivery.id }, 'lease lost before the outcome was recorded');
+      const recorded = await this.withRetries(() => store.completeDelivery(delivery.id, this.id, outcome, followUp));
+      if (!recorded) logger?.warn({ delivery: delivery.id }, 'lease lost before the outcome was recorded');
+      else {
+        this.tellListeners(delivery, outcome);
+        if (followUp.disable) await this.reportDisabled(delivery);
+      }
     } catch (err) {
       // The lease expires and the row is claimed again: at-least-once, never lost.
       logger?.error({ err, delivery: delivery.id }, 'delivery could not be recorded; it will be retried');
     } finally {
-      // Only a worker that paused claiming for this backlog has anything new to claim now: the
-      // delivery's slot was freed when its receiver answered, and as an answered delivery it already
-      // stopped counting toward its hook's cap. (A claim for nothing is a transaction of its own.)
-      const paused = this.recordingBacklogged();
       this.recording.delete(recording);
-      const left = (this.answered.get(delivery.id) ?? 1) - 1;
-      if (left > 0) this.answered.set(delivery.id, left);
-      else this.answered.delete(delivery.id);
-      if (paused) this.wake();
+      // The row's lease has ended, so its hook may be below its cap again.
+      this.wake();
     }
   }
 
-  /** Decrypting a secret per delivery is measurable; the plaintext is kept per sealed value instead. */
+  /** A hook the policy asked to disable is logged at warn once the store has done it. */
+  private async reportDisabled(delivery: ClaimedDelivery): Promise<void> {
+    const hook = await this.opts.store.findHook(delivery.hook.owner, delivery.hook.id);
+    if (hook && !hook.active) {
+      this.opts.logger?.warn({ hook: hook.id, url: hook.config.url }, hook.lastResponse.message ?? 'hook disabled');
+    }
+  }
+
+  private tellListeners(delivery: ClaimedDelivery, outcome: DeliveryOutcome): void {
+    if (this.listeners.length === 0) return;
+    const attempt = describeAttempt(delivery, outcome);
+    for (const listener of this.listeners) {
+      try {
+        listener(attempt);
+      } catch (err) {
+        this.opts.logger?.error({ err, delivery: delivery.id }, 'an attempt listener failed');
+      }
+    }
+  }
+
+  /** Rule: a hook's plaintext credentials are kept per sealed value, so a changed secret is never signed with the old one. */
   private secretsFor(hook: ClaimedDelivery['hook']): HookSecrets {
     const c = hook.config;
     const key = `${hook.id}\n${c.secret ?? ''}\n${c.username ?? ''}\n${c.password ?? ''}`;
@@ -346,36 +330,3 @@ class Task {
   done: Promise<void> = Promise.resolve();
 }
 
-const bodyKey = (d: ClaimedDelivery) => `${d.eventId}:${d.hook.config.contentType}`;
-
-/** Encoded bodies by event and content type, least recently used dropped first, bounded in bytes. */
-class BodyCache {
-  private entries = new Map<string, Buffer>();
-  private bytes = 0;
-
-  constructor(private readonly limit: number) {}
-
-  has(key: string): boolean {
-    return this.entries.has(key);
-  }
-
-  get(key: string): Buffer | undefined {
-    const body = this.entries.get(key);
-    if (body) {
-      this.entries.delete(key);
-      this.entries.set(key, body);
-    }
-    return body;
-  }
-
-  set(key: string, body: Buffer): void {
-    if (body.length > this.limit / 4 || this.entries.has(key)) return; // a huge payload is not worth evicting everything for
-    this.entries.set(key, body);
-    this.bytes += body.length;
-    for (const [k, b] of this.entries) {
-      if (this.bytes <= this.limit) break;
-      this.entries.delete(k);
-      this.bytes -= b.length;
-    }
-  }
-}

@@ -85,7 +85,7 @@ export type HookDraft = Pick<HookRecord, 'name' | 'active' | 'events' | 'config'
 /** GitHub's timestamp format: seconds precision, UTC, `Z`. */
 export function isoSeconds(date: Date): string {
   const second = Math.floor(date.getTime() / 1000);
-  // Every delivery and event is stamped: formatting once per second instead of once per stamp.
+  // Rule: a stamp is formatted once per second and reused within it (every event and delivery is stamped).
   if (second !== lastStamp.second) lastStamp = { second, text: date.toISOString().replace(/\.\d{3}Z$/, 'Z') };
   return lastStamp.text;
 }

@@ -7,7 +7,7 @@ export interface Signatures {
   sha256: string;
 }
 
-export function sign(body: Buffer, secret: string): Signatures {
+export function sign(body: Uint8Array, secret: string): Signatures {
   return {
     sha1: `sha1=${createHmac('sha1', secret).update(body).digest('hex')}`,
     sha256: `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`,

@@ -1,120 +1,36 @@
-// The fastify server: GitHub's REST conventions (JSON parsing, API versions, request ids, ETags,
-// errors) and every route served both at the root and under /api/v3 (the GHES base URL).
-import { createHash, randomBytes } from 'node:crypto';
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
-import { BadRequest } from '../domain/errors.js';
-import type { Principal } from '../services/access.js';
-import { dashboardPlugin, rootRedirect, type DashboardDeps } from './dashboard/plugin.js';
-import { handleError, handleNotFound } from './errors.js';
-import { metricsRoutes } from './metrics.js';
+// The fastify server: GitHub-style request ids, the GitHub REST API as one encapsulated plugin
+// (github-rest.ts), and beside it the dashboard and /metrics, which inherit none of its conventions.
+import { randomBytes } from 'node:crypto';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Metrics } from '../metrics/metrics.js';
-import { registerRoutes } from './routes/index.js';
-import { checkJsonDepth, rejectNulInPath } from './hostile-input.js';
-import { redactingLogger } from './log-redaction.js';
-
-declare module 'fastify' {
-  interface FastifyRequest {
-    principal: Principal;
-  }
-  interface FastifyContextConfig {
-    /** Path under https://docs.github.com/rest for error bodies, e.g. `repos/webhooks#list-repository-webhooks`. */
-    docs?: string;
-    /** Served without authentication. */
-    public?: boolean;
-  }
-}
-
-export const SUPPORTED_API_VERSIONS = ['2022-11-28'];
-const DEFAULT_API_VERSION = '2022-11-28';
+import { dashboardPlugin, rootRedirect, type DashboardDeps } from './dashboard/plugin.js';
+import { githubRest } from './github-rest.js';
+import { metricsRoutes } from './metrics.js';
 
 /** GitHub-style request id: five colon-separated hex groups. */
 const REQUEST_ID_PREFIX = randomBytes(5).toString('hex').toUpperCase();
 let requestCount = 0;
-/**
- * A random prefix per process and a counter: unique across processes and restarts, without drawing
- * 16 random bytes per request (a few per cent of an ingest request's CPU).
- */
+/** Rule: a random prefix per process and a counter, so ids are unique across processes and restarts. */
 function requestId(): string {
   const n = (++requestCount).toString(16).toUpperCase().padStart(20, '0');
   return `${REQUEST_ID_PREFIX.slice(0, 4)}:${REQUEST_ID_PREFIX.slice(4)}:${n.slice(0, 6)}:${n.slice(6, 12)}:${n.slice(12)}`;
 }
 
-/** `false` (silent), `true`, or pino options such as `{ level, stream }`; credentials are redacted either way. */
-export type LoggerOption = boolean | { level: string; stream?: { write(line: string): void } };
-
 export interface ServerOptions extends DashboardDeps {
   metrics: Metrics;
-  logger: LoggerOption;
+  /** A pino logger (the process's own). */
+  logger: FastifyBaseLogger;
   bodyLimitBytes: number;
 }
 
 export function buildServer(opts: ServerOptions): FastifyInstance {
-  const options: FastifyServerOptions = {
+  const app = Fastify({
     bodyLimit: opts.bodyLimitBytes,
     genReqId: requestId,
     requestIdHeader: false,
-  };
-  options.logger = opts.logger === false ? false : redactingLogger(opts.logger === true ? {} : opts.logger);
-  const app = Fastify(options) as unknown as FastifyInstance;
-
-  // GitHub parses every body as JSON whatever its Content-Type (curl -d sends form-encoded headers).
-  app.removeAllContentTypeParsers();
-  app.addContentTypeParser('*', { parseAs: 'string' }, (_req, body, done) => {
-    const text = (body as string).trim();
-    if (text === '') return done(null, undefined);
-    try {
-      checkJsonDepth(text);
-      done(null, JSON.parse(text));
-    } catch (err) {
-      done(err instanceof BadRequest ? err : new BadRequest('Problems parsing JSON'), undefined);
-    }
-  });
-
-  app.addHook('onRequest', async (request, reply) => {
-    void reply.header('X-GitHub-Request-Id', request.id);
-    void reply.header('X-GitHub-Media-Type', 'github.v3; format=json');
-    const asked = request.headers['x-github-api-version'];
-    const version = typeof asked === 'string' && asked.trim() !== '' ? asked.trim() : DEFAULT_API_VERSION;
-    if (!SUPPORTED_API_VERSIONS.includes(version)) {
-      const list = SUPPORTED_API_VERSIONS.map((v, i) => `"${v}"${i === 0 ? ' (most recent)' : ''}`).join(', ');
-      throw new BadRequest(
-        `The version you specified in the "X-GitHub-API-Version" request header, "${version}", is not a supported version. The following versions are currently supported: ${list}.`,
-      );
-    }
-    void reply.header('X-GitHub-Api-Version-Selected', version);
-  });
-
-  app.addHook('preValidation', rejectNulInPath);
-
-  app.addHook('preHandler', async (request, reply) => {
-    if (request.routeOptions.config?.public) return;
-    // An unknown path is 404 for anonymous callers too (GitHub checks credentials only when some are sent),
-    // and for GitHub App installations (Probot reads a missing .github/config.yml as a 404).
-    if (request.is404 && (!request.headers.authorization || (await opts.services.appAccess.isInstallationToken(request.headers.authorization)))) return;
-    // A route may have authenticated in its onRequest hook already (ingest: before reading the body).
-    request.principal ??= await opts.services.access.authenticate(request.headers.authorization);
-    void reply.header('X-OAuth-Scopes', request.principal.scopes.join(', '));
-  });
-
-  // ETag on successful GETs; a matching If-None-Match gets 304 with no body.
-  app.addHook('onSend', async (request, reply, payload) => {
-    if (request.method !== 'GET' || reply.statusCode !== 200 || typeof payload !== 'string') return payload;
-    const etag = `W/"${createHash('sha256').update(payload).digest('hex').slice(0, 40)}"`;
-    void reply.header('ETag', etag);
-    const match = request.headers['if-none-match'];
-    if (match && match.split(',').some((t) => t.trim() === etag || t.trim() === etag.slice(2) || t.trim() === '*')) {
-      void reply.code(304);
-      return '';
-    }
-    return payload;
-  });
-
-  app.setErrorHandler(handleError);
-  app.setNotFoundHandler(handleNotFound);
-
-  void app.register(async (root) => registerRoutes(root, opts));
-  void app.register(async (v3) => registerRoutes(v3, opts), { prefix: '/api/v3' });
-  // Beside the REST API, not inside it: their own parsers, authentication and error pages.
+    loggerInstance: opts.logger,
+  }) as unknown as FastifyInstance;
+  void app.register(githubRest, { services: opts.services, urls: opts.urls, ingestBytesInFlight: opts.ingestBytesInFlight });
   void app.register(metricsRoutes(opts.metrics, opts.services.access));
   void app.register(rootRedirect);
   void app.register(dashboardPlugin, { ...opts, prefix: '/dashboard' });

@@ -7,7 +7,7 @@ import { decodeJwt, decodeProtectedHeader, errors as joseErrors, jwtVerify } fro
 import type { Clock } from '../domain/clock.js';
 import { ServiceError } from '../domain/errors.js';
 import type { AppRecord, InstallationRecord, InstallationTokenRecord } from '../storage/app-store.js';
-import { rememberBounded } from '../storage/bounded-map.js';
+import { rememberBounded } from '../bounded-map.js';
 import type { Store } from '../storage/store.js';
 import { hashToken } from './tokens.js';
 

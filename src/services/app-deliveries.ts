@@ -14,10 +14,10 @@ import { nodeId, simpleUser, type Urls } from './shapes.js';
  * Returns the number of deliveries queued.
  */
 async function deliverToApp(
-  events: EventService, hook: HookRecord, event: string, action: string | null, repo: Repository | null, org: Account | null,
-  payload: Record<string, unknown>,
+  events: EventService, hook: HookRecord, event: string, action: string | null, repository: Repository | null, organization: Account | null,
+  payload: Record<string, unknown>, sender: Account | null = null,
 ): Promise<number> {
-  return (await events.emitToHook(hook, event, action, repo, org, payload)).deliveries;
+  return (await events.emit({ event, action, payload, repository, organization, sender, to: { hook } })).deliveries;
 }
 
 export class AppDeliveries {
@@ -35,7 +35,7 @@ export class AppDeliveries {
       const hook = await this.hookOf(app);
       if (!hook) continue;
       const payload = { ...e.payload, installation: simpleInstallationShape(installation) };
-      queued += await deliverToApp(this.events, hook, e.event, e.action, e.repository, e.organization, payload);
+      queued += await deliverToApp(this.events, hook, e.event, e.action, e.repository, e.organization, payload, e.sender);
     }
     return queued;
   }

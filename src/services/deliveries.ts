@@ -7,6 +7,7 @@ import type { Store } from '../storage/store.js';
 import type { HookScope } from './access.js';
 import type { DeliverySignal } from './events.js';
 import type { HookService } from './hooks.js';
+import { replayFailed } from './replay.js';
 
 /** A page of deliveries with the cursors of the neighbouring pages, if there are any. */
 export interface DeliveryPage {
@@ -91,5 +92,10 @@ export class DeliveryService {
     const id = await this.store.insertRedelivery(hookId, deliveryId, isoSeconds(now), now.getTime());
     if (id === null) throw new NotFound();
     this.signal.notify();
+  }
+
+  /** Bulk replay of the hook's failed events in `{since, until?}` (services/replay.ts). */
+  replay(scope: HookScope, hookId: number, body: unknown): Promise<{ queued: number; truncated?: true }> {
+    return replayFailed({ store: this.store, hooks: this.hooks, clock: this.clock, signal: this.signal }, scope, hookId, body);
   }
 }

@@ -18,6 +18,10 @@ export function deliveryItemShape(d: DeliverySummary) {
     repository_id: d.repositoryId,
     throttled_at: null,
     url: d.url,
+    // Hookline's own (GitHub clients ignore unknown fields): which attempt this was, and when the
+    // automatic attempt it scheduled is due.
+    attempt: d.attempt,
+    next_attempt_at: d.nextAttemptAt,
   };
 }
 

@@ -1,17 +1,16 @@
-// Events in: ingestion (POST /hookline/events), pings and test pushes. Each accepted event is stored
-// with one pending delivery per subscribed hook in a single transaction, then the worker is woken
-// (unless this process's worker took them all as they were stored).
+// Events in. `emit` is the one door every event source goes through (ingestion, pings, test pushes, and
+// later App webhooks, the dashboard and replays): it completes the payload from Hookline's records, stores
+// the event with one pending delivery per hook it reaches in a single transaction, and wakes the worker.
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '../domain/clock.js';
-import { NotFound, PayloadTooLarge, ValidationFailed, type FieldError } from '../domain/errors.js';
-import { offers, ORGANIZATION_EVENTS, subscribes } from '../domain/events.js';
-import { checkTexts } from '../domain/text-limits.js';
+import type { FanOut } from '../domain/deliveries.js';
+import { NotFound, PayloadTooLarge } from '../domain/errors.js';
+import { offers, subscribes } from '../domain/events.js';
 import { isoSeconds, type Account, type HookOwner, type HookRecord, type Repository } from '../domain/model.js';
-import type { EagerClaim, FanOut } from '../storage/delivery-store.js';
 import type { Store } from '../storage/store.js';
 import { INGEST_SCOPES, type AccessService, type HookScope, type Principal } from './access.js';
-import { bodySchema } from './request-schema.js';
 import { repositoryWebhookShape } from './delivery-shapes.js';
+import { parseIngest } from './ingest-input.js';
 import { appHookShape, hookShape, simpleOrganization, simpleUser, type Urls } from './shapes.js';
 import { randomZen } from './zen.js';
 
@@ -20,30 +19,28 @@ export const MAX_PAYLOAD_BYTES = 25 * 1024 * 1024;
 
 /** The delivery side, as the services see it. */
 export interface DeliverySignal {
-  /** New rows are due that no worker has taken (in-process wake-up; NOTIFY reaches other processes). */
+  /** New rows are due (in-process wake-up; on PostgreSQL, NOTIFY reaches other processes). */
   notify(): void;
-  /** This process's worker, offering to take accepted deliveries as they are stored (none if no worker runs here). */
-  eagerClaim(): EagerClaim | undefined;
 }
 
-const ingestBody = bodySchema<{
-  event: string; action?: string | null; repository?: string; organization?: string; sender?: string; payload: Record<string, unknown>;
-}>(
-  {
-    type: 'object',
-    required: ['event', 'payload'],
-    additionalProperties: false,
-    properties: {
-      event: { type: 'string' },
-      action: { type: ['string', 'null'] },
-      repository: { type: 'string' },
-      organization: { type: 'string' },
-      sender: { type: 'string' },
-      payload: { type: 'object' },
-    },
-  },
-  { required: true },
-);
+/** An event to deliver. Callers are trusted: `emit` checks nothing but the payload's size. */
+export interface EmitInput {
+  event: string;
+  action?: string | null;
+  /** The payload; `action`, `repository`, `organization` and `sender` are added from the fields below when it lacks them. */
+  payload: Record<string, unknown>;
+  repository?: Repository | null;
+  organization?: Account | null;
+  sender?: Account | null;
+  /**
+   * Where it goes: one hook (a ping, a test push, an App's hook), or the subscribing hooks of the given
+   * owners. Omitted: the subscribing hooks of the repository and of the organization, each if its
+   * hook type offers the event.
+   */
+  to?: { hook: Pick<HookRecord, 'id' | 'owner'> } | { owners: HookOwner[] };
+  /** The event's unique id (X-GitHub-Delivery); generated when omitted. Emitting a stored guid again stores nothing. */
+  guid?: string;
+}
 
 /** An ingested event, as listeners see it (to deliver it elsewhere too, e.g. to GitHub Apps). */
 export interface IngestedEvent {
@@ -51,6 +48,8 @@ export interface IngestedEvent {
   action: string | null;
   repository: Repository | null;
   organization: Account | null;
+  sender: Account | null;
+  /** The payload as given; `emit` completes it from the fields above. */
   payload: Record<string, unknown>;
 }
 
@@ -74,79 +73,55 @@ export class EventService {
     this.acceptedListeners.push(listener);
   }
 
-  async ingest(principal: Principal, body: unknown): Promise<{ guid: string; deliveries: number }> {
-    if (!this.access.hasScope(principal, INGEST_SCOPES)) throw new NotFound();
-    const input = ingestBody.check(body);
-    const errors: FieldError[] = checkTexts('Event', [
-      ['event', input.event, 'action'], ['action', input.action, 'action'], ['repository', input.repository, 'lookup'],
-      ['organization', input.organization, 'lookup'], ['sender', input.sender, 'lookup'],
-    ]);
-    if (errors.length > 0) throw new ValidationFailed(errors);
-    if (!ORGANIZATION_EVENTS.has(input.event) && input.event !== 'ping') {
-      errors.push({ resource: 'Event', code: 'invalid', field: 'event', message: `"${input.event}" is not a known event` });
-    }
-    const repo = input.repository ? await this.findRepository(input.repository, errors) : null;
-    let org: Account | null = repo?.owner.type === 'Organization' ? repo.owner : null;
-    if (input.organization) {
-      const named = await this.store.findAccountByLogin(input.organization);
-      if (!named || named.type !== 'Organization') {
-        errors.push({ resource: 'Event', code: 'invalid', field: 'organization', message: `organization ${input.organization} not found` });
-      } else if (repo && repo.owner.id !== named.id) {
-        errors.push({ resource: 'Event', code: 'invalid', field: 'organization', message: `${input.repository} does not belong to ${input.organization}` });
-      } else org = named;
-    }
-    let sender = principal.user;
-    if (input.sender) {
-      const named = await this.store.findAccountByLogin(input.sender);
-      if (!named) errors.push({ resource: 'Event', code: 'invalid', field: 'sender', message: `user ${input.sender} not found` });
-      else sender = named;
-    }
-    const payloadAction = typeof input.payload.action === 'string' ? input.payload.action : null;
-    if (input.action != null && payloadAction !== null && input.action !== payloadAction) {
-      errors.push({ resource: 'Event', code: 'invalid', field: 'action', message: `action "${input.action}" differs from payload.action "${payloadAction}"` });
-    }
-    if (errors.length > 0) throw new ValidationFailed(errors);
-
-    const action = input.action ?? payloadAction;
-    const payload: Record<string, unknown> = action !== null && !('action' in input.payload) ? { action, ...input.payload } : { ...input.payload };
-    if (repo && !('repository' in payload)) payload.repository = repositoryWebhookShape(repo, this.urls);
-    if (org && !('organization' in payload)) payload.organization = simpleOrganization(org, this.urls);
-    if (!('sender' in payload)) payload.sender = simpleUser(sender, this.urls);
-
-    // Only owners whose hooks can receive this event at all (organization hooks get more kinds).
-    const owners: HookOwner[] = [];
-    if (repo && offers('repository', input.event)) owners.push({ type: 'repository', id: repo.id });
-    if (org && offers('organization', input.event)) owners.push({ type: 'organization', id: org.id });
-    const accepted = await this.accept(input.event, action, repo, org, payload, {
-      owners,
-      to: { subscribedTo: input.event },
-      rememberAsLatestPush: input.event === 'push' && repo !== null,
-    });
-    for (const listener of this.ingestListeners) {
-      accepted.deliveries += await listener({ event: input.event, action, repository: repo, organization: org, payload });
-    }
-    return accepted;
-  }
-
+  /** Called after each ingested event (GitHub Apps get their own copies); adds to its deliveries count. */
   onIngested(listener: IngestListener): void {
     this.ingestListeners.push(listener);
   }
 
-  /** Emits an event to one hook only (a GitHub App's webhook, with that installation's payload). */
-  async emitToHook(
-    hook: HookRecord, event: string, action: string | null, repo: Repository | null, org: Account | null, payload: Record<string, unknown>,
-  ): Promise<{ guid: string; deliveries: number }> {
-    return this.accept(event, action, repo, org, payload, { owners: [hook.owner], to: { hookId: hook.id } });
+  /** POST /hookline/events: the caller's scope, the body's validity, then `emit`. */
+  async ingest(principal: Principal, body: unknown): Promise<{ guid: string; deliveries: number }> {
+    if (!this.access.hasScope(principal, INGEST_SCOPES)) throw new NotFound();
+    const input = await parseIngest(this.store, principal.user, body);
+    const accepted = await this.emit(input);
+    const ingested: IngestedEvent = {
+      event: input.event, action: input.action ?? null, repository: input.repository ?? null,
+      organization: input.organization ?? null, sender: input.sender ?? null, payload: input.payload,
+    };
+    for (const listener of this.ingestListeners) accepted.deliveries += await listener(ingested);
+    return accepted;
+  }
+
+  async emit(input: EmitInput): Promise<{ guid: string; deliveries: number }> {
+    const repo = input.repository ?? null;
+    const org = input.organization ?? null;
+    const action = input.action ?? null;
+    const payload: Record<string, unknown> = action !== null && !('action' in input.payload) ? { action, ...input.payload } : { ...input.payload };
+    if (repo && !('repository' in payload)) payload.repository = repositoryWebhookShape(repo, this.urls);
+    if (org && !('organization' in payload)) payload.organization = simpleOrganization(org, this.urls);
+    if (input.sender && !('sender' in payload)) payload.sender = simpleUser(input.sender, this.urls);
+    const text = JSON.stringify(payload);
+    if (Buffer.byteLength(text, 'utf8') > MAX_PAYLOAD_BYTES) throw new PayloadTooLarge('Payloads are capped at 25 MB');
+
+    const guid = input.guid ?? randomUUID();
+    const now = this.clock.now();
+    const { deliveries } = await this.store.acceptEvent(
+      { guid, event: input.event, action, repositoryId: repo?.id ?? null, organizationId: org?.id ?? null, payload: text, now: isoSeconds(now) },
+      fanOutOf(input, repo, org),
+      now.getTime(),
+    );
+    if (deliveries > 0) this.signal.notify();
+    for (const listener of this.acceptedListeners) listener(input.event);
+    return { guid, deliveries };
   }
 
   /** Sends a ping to one hook (after creation, and on POST …/pings). */
   async ping(scope: HookScope, hook: HookRecord, sender: Account): Promise<void> {
-    const shape = hook.owner.type === 'integration' ? appHookShape(hook, this.urls) : hookShape(hook, scope.path, this.urls);
-    const payload: Record<string, unknown> = { zen: randomZen(), hook_id: hook.id, hook: shape };
-    if (scope.repository) payload.repository = repositoryWebhookShape(scope.repository, this.urls);
-    if (scope.organization) payload.organization = simpleOrganization(scope.organization, this.urls);
-    payload.sender = simpleUser(sender, this.urls);
-    await this.accept('ping', null, scope.repository, scope.organization, payload, { owners: [hook.owner], to: { hookId: hook.id } });
+    await this.emit({
+      event: 'ping',
+      payload: { zen: randomZen(), hook_id: hook.id, hook: hook.owner.type === 'integration' ? appHookShape(hook, this.urls) : hookShape(hook, scope.path, this.urls) },
+      repository: scope.repository, organization: scope.organization, sender,
+      to: { hook },
+    });
   }
 
   /**
@@ -157,36 +132,19 @@ export class EventService {
     if (!scope.repository || !subscribes(hook.events, 'push')) return;
     const latest = await this.store.findLatestPush(scope.repository.id);
     if (!latest) return;
-    await this.accept('push', latest.action, scope.repository, scope.organization, JSON.parse(latest.payload), {
-      owners: [hook.owner],
-      to: { hookId: hook.id },
+    await this.emit({
+      event: 'push', action: latest.action, payload: JSON.parse(latest.payload),
+      repository: scope.repository, organization: scope.organization, to: { hook },
     });
   }
+}
 
-  private async accept(
-    event: string, action: string | null, repo: Repository | null, org: Account | null,
-    payload: Record<string, unknown>, fanOut: FanOut,
-  ): Promise<{ guid: string; deliveries: number }> {
-    const text = JSON.stringify(payload);
-    if (Buffer.byteLength(text, 'utf8') > MAX_PAYLOAD_BYTES) throw new PayloadTooLarge('Payloads are capped at 25 MB');
-    const guid = randomUUID();
-    const now = this.clock.now();
-    const { deliveries, leased } = await this.store.acceptEvent(
-      { guid, event, action, repositoryId: repo?.id ?? null, organizationId: org?.id ?? null, payload: text, now: isoSeconds(now) },
-      fanOut,
-      now.getTime(),
-      this.signal.eagerClaim(),
-    );
-    // Deliveries leased at acceptance are already with the worker; the rest wait for a claim.
-    if (deliveries > leased) this.signal.notify();
-    for (const listener of this.acceptedListeners) listener(event);
-    return { guid, deliveries };
-  }
-
-  private async findRepository(fullName: string, errors: FieldError[]): Promise<Repository | null> {
-    const [owner, name, extra] = fullName.split('/');
-    const repo = owner && name && extra === undefined ? await this.store.findRepository(owner, name) : null;
-    if (!repo) errors.push({ resource: 'Event', code: 'invalid', field: 'repository', message: `repository ${fullName} not found` });
-    return repo;
-  }
+function fanOutOf(input: EmitInput, repo: Repository | null, org: Account | null): FanOut {
+  if (input.to && 'hook' in input.to) return { owners: [input.to.hook.owner], to: { hookId: input.to.hook.id } };
+  if (input.to) return { owners: input.to.owners, to: { subscribedTo: input.event } };
+  // Only owners whose hooks can receive this event at all (organization hooks get more kinds).
+  const owners: HookOwner[] = [];
+  if (repo && offers('repository', input.event)) owners.push({ type: 'repository', id: repo.id });
+  if (org && offers('organization', input.event)) owners.push({ type: 'organization', id: org.id });
+  return { owners, to: { subscribedTo: input.event } };
 }

@@ -52,11 +52,17 @@ export interface HookServiceDeps {
 
 export class HookService {
   private createdListeners: HookCreatedListener[] = [];
+  private deletedListeners: HookCreatedListener[] = [];
 
   constructor(private readonly deps: HookServiceDeps) {}
 
   onCreated(listener: HookCreatedListener): void {
     this.createdListeners.push(listener);
+  }
+
+  /** Called after a hook is deleted, with the hook as it was and who deleted it. */
+  onDeleted(listener: HookCreatedListener): void {
+    this.deletedListeners.push(listener);
   }
 
   async list(scope: HookScope, offset: number, limit: number) {
@@ -110,11 +116,15 @@ export class HookService {
       return draft;
     });
     if (!updated) throw new NotFound();
+    // An inactive hook receives nothing: its scheduled attempts go.
+    if (!updated.active) await this.deps.store.cancelPendingAttempts(updated.id);
     return updated;
   }
 
-  async remove(scope: HookScope, id: number): Promise<void> {
-    if (!(await this.deps.store.deleteHook(scope.owner, id))) throw new NotFound();
+  async remove(scope: HookScope, id: number, actor?: Account): Promise<void> {
+    const hook = await this.deps.store.findHook(scope.owner, id);
+    if (!hook || !(await this.deps.store.deleteHook(scope.owner, id))) throw new NotFound();
+    if (actor) for (const listener of this.deletedListeners) await listener(hook, scope, actor);
   }
 
   /** PATCH …/config merges into the existing config. */
@@ -131,11 +141,6 @@ export class HookService {
     });
     if (!updated) throw new NotFound();
     return updated;
-  }
-
-  /** The hook's secret in clear, for signing; null when none is set. */
-  secretOf(hook: HookRecord): string | null {
-    return hook.config.secret === null ? null : this.deps.box.open(hook.config.secret);
   }
 
   /**

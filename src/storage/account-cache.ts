@@ -1,7 +1,5 @@
-// Accounts and repositories as requests look them up, kept once found. Every ingested event resolved
-// the site administrator and its repository with three queries; on SQLite each stand-alone read is a
-// transaction of its own (a WAL read lock taken and released: ~8 µs against ~4 µs for the same read
-// inside one), on PostgreSQL a round trip each. That was a tenth of an ingest request's CPU.
+// Accounts and repositories as requests look them up, kept once found, so an ingested event does not
+// resolve its caller and repository with a query each.
 //
 // Accounts change only through GHES user administration (suspend, unsuspend, delete), and each such
 // change moves a version in the database (storage/account-admin.ts) in its own transaction. Every
@@ -11,7 +9,7 @@
 // the row next. A feature that changes accounts or repositories in any other way must move the version
 // in the same transaction.
 import type { Account, Repository } from '../domain/model.js';
-import { rememberBounded } from './bounded-map.js';
+import { rememberBounded } from '../bounded-map.js';
 import type { AccountStore } from './store.js';
 
 /** What an adapter provides: the account store without syncAccounts, and the version every change moves. */

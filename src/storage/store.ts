@@ -1,7 +1,7 @@
 // The storage port: operations named after what Hookline does, not generic CRUD. Adapters (sqlite/,
 // postgres/) implement it; one contract suite runs against every adapter.
 import type {
-  Account, AccountType, HookDraft, HookOwner, HookRecord, LastResponse, OrgRole, RepoPermission, Repository,
+  Account, AccountType, HookDraft, HookOwner, HookRecord, OrgRole, RepoPermission, Repository,
   TokenRecord,
 } from '../domain/model.js';
 import type { DashboardStore } from './dashboard-store.js';
@@ -75,8 +75,6 @@ export interface HookStore {
     change: (current: HookRecord, siblings: HookRecord[]) => HookDraft,
   ): Promise<HookRecord | null>;
   deleteHook(owner: HookOwner, id: number): Promise<boolean>;
-  /** Records the outcome of the hook's latest delivery (GitHub's `last_response`). */
-  setLastResponse(hookId: number, response: LastResponse): Promise<void>;
 }
 
 /** What differs between engines, declared instead of tested for in services. */

@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { test } from 'node:test';
 import { buildApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
-import { redactUrl } from '../../src/http/log-redaction.js';
+import { redactUrl } from '../../src/log-redaction.js';
 import { ADMIN_TOKEN } from '../support/app.js';
 import { testDatabase } from '../support/database.js';
 

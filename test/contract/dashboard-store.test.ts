@@ -106,7 +106,7 @@ for (const engine of ['sqlite', 'postgres']) {
         await store.acceptEvent({ guid: `g${i}`, event: 'push', action: null, repositoryId: repo.id, organizationId: null, payload: '{}', now: NOW },
           { owners: [owner], to: { subscribedTo: 'push' } }, 1000);
       }
-      const claimed = await store.claimDue('w', 1000, 60_000, 100, 100);
+      const claimed = await store.claimDue({ worker: 'w', now: 1000, leaseUntil: 60_000, limit: 100, perHook: 100 });
       assert.equal(claimed.length, 10, 'five events to two active hooks');
       // Hook a gets every result; hook b only the first, then its rows stay pending (one leased, the rest not).
       const forA = claimed.filter((c) => c.hook.id === a.id);
@@ -114,7 +114,7 @@ for (const engine of ['sqlite', 'postgres']) {
       const forB = claimed.filter((c) => c.hook.id === b.id);
       assert.ok(await store.completeDelivery(forB[0].id, 'w', completed(500, '2026-01-01T09:00:00Z')));
       await store.releaseClaims('w');
-      await store.claimDue('w2', 2000, 60_000, 1, 100);
+      await store.claimDue({ worker: 'w2', now: 2000, leaseUntil: 60_000, limit: 1, perHook: 100 });
 
       const health = await store.hourlyHealth([a.id, b.id, off.id], '2026-01-01T08:00:00Z', null);
       assert.deepEqual(health.map((h) => ({ ...h, success: Number(h.success), failure: Number(h.failure) })), [
@@ -128,8 +128,7 @@ for (const engine of ['sqlite', 'postgres']) {
       const since = await store.outcomesSince('2026-01-01T09:50:00Z');
       assert.deepEqual({ success: Number(since.success), failure: Number(since.failure) }, { success: 1, failure: 2 });
 
-      await store.setLastResponse(b.id, { code: 500, status: 'failed', message: 'Invalid HTTP Response: 500' });
-      await store.setLastResponse(a.id, { code: 200, status: 'active', message: 'OK' });
+      // The completions set each hook's last_response: a's last was a 200, b's a 500.
       const alerts = await store.hookAlerts(10);
       assert.deepEqual(alerts.map((x) => [x.hookId, x.ownerType, x.ownerName, x.active, x.lastCode]), [
         [b.id, 'repository', 'octo/hello', true, 500],

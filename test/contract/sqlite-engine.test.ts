@@ -103,11 +103,11 @@ test('hooks cached by one connection are re-read after another connection (or pr
     const event = (guid: string) => ({ guid, event: 'push', action: null, repositoryId: repo.id, organizationId: null, payload: '{}', now });
 
     await worker.acceptEvent(event('one'), fanOut, 0);
-    assert.deepEqual((await worker.claimDue('w', 1, 1000, 10, 10)).map((d) => d.hook.config.url), ['https://old.example/']);
+    assert.deepEqual((await worker.claimDue({ worker: 'w', now: 1, leaseUntil: 1000, limit: 10, perHook: 10 })).map((d) => d.hook.config.url), ['https://old.example/']);
 
     await api.updateHook(owner, hook.id, now, (current) => ({ ...current, config: { ...current.config, url: 'https://new.example/' } }));
     await worker.acceptEvent(event('two'), fanOut, 0);
-    assert.deepEqual((await worker.claimDue('w', 1, 1000, 10, 10)).map((d) => d.hook.config.url), ['https://new.example/']);
+    assert.deepEqual((await worker.claimDue({ worker: 'w', now: 1, leaseUntil: 1000, limit: 10, perHook: 10 })).map((d) => d.hook.config.url), ['https://new.example/']);
 
     await api.updateHook(owner, hook.id, now, (current) => ({ ...current, active: false }));
     assert.equal((await worker.acceptEvent(event('three'), fanOut, 0)).deliveries, 0, 'a hook deactivated elsewhere gets nothing');
@@ -132,7 +132,7 @@ test('leases taken in a group commit that rolls back are forgotten with it', asy
 
     // One turn: a claim that takes the hook to its cap of 3, then a write that fails. The group rolls
     // back and each write runs again on its own: the claim must not find its own phantom leases.
-    const claim = store.claimDue('w', 1, 1000, 10, 3);
+    const claim = store.claimDue({ worker: 'w', now: 1, leaseUntil: 1000, limit: 10, perHook: 3 });
     const failing = store.acceptEvent({ ...event('d'), payload: null as unknown as string }, { owners: [owner], to: { subscribedTo: 'push' } }, 0);
     await assert.rejects(failing, /NOT NULL/);
     assert.deepEqual((await claim).map((d) => d.guid), ['a', 'b', 'c']);

@@ -2,55 +2,12 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { ValidationFailed } from '../../src/domain/errors.js';
-import type { HookDraft, HookOwner } from '../../src/domain/model.js';
-import type { DeliveryOutcome } from '../../src/storage/delivery-store.js';
-import { openStore } from '../../src/storage/open.js';
-import type { Store } from '../../src/storage/store.js';
-import { POSTGRES_URL, postgresSchema } from '../support/database.js';
-
-const NOW = '2026-01-01T00:00:00Z';
-const draft = (url: string, events = ['push']): HookDraft => ({
-  name: 'web', active: true, events,
-  config: { url, contentType: 'json', insecureSsl: '0', secret: null, username: null, password: null },
-});
-const outcome = (statusCode: number): DeliveryOutcome => ({
-  url: 'https://example.com/', status: statusCode < 300 ? 'OK' : `Invalid HTTP Response: ${statusCode}`, statusCode,
-  duration: 0.01, deliveredAt: NOW, requestHeaders: { 'X-GitHub-Event': 'push' }, responseHeaders: {}, responseBody: 'ok',
-});
-
-const engines: Array<{ name: string; skip: boolean; open(): Promise<{ store: Store; drop(): Promise<void> }> }> = [
-  { name: 'sqlite', skip: false, open: async () => ({ store: await openStore('sqlite::memory:'), drop: async () => undefined }) },
-  {
-    name: 'postgres',
-    skip: !POSTGRES_URL,
-    open: async () => {
-      const db = postgresSchema();
-      return { store: await openStore(db.url), drop: db.drop };
-    },
-  },
-];
+import type { HookOwner } from '../../src/domain/model.js';
+import { draft, engines, event, NOW, outcome, storeFixture, toHook, toPush } from '../support/store-fixture.js';
 
 for (const engine of engines) {
   describe(`Store contract: ${engine.name}`, { skip: engine.skip && 'HOOKLINE_TEST_POSTGRES_URL is not set' }, () => {
-    /** Opens a store with one user, one repository and two hooks on it. */
-    async function fixture() {
-      const { store, drop } = await engine.open();
-      const user = await store.insertAccount({ login: 'Octo', type: 'User', email: null, name: null, siteAdmin: false, now: NOW });
-      const repo = await store.insertRepository({ ownerId: user.id, name: 'Hello', private: false, description: null, now: NOW });
-      const owner: HookOwner = { type: 'repository', id: repo.id };
-      const a = await store.insertHook(owner, draft('https://a.example/'), NOW, () => undefined);
-      const b = await store.insertHook(owner, draft('https://b.example/', ['issues']), NOW, () => undefined);
-      const close = async () => {
-        await store.close();
-        await drop();
-      };
-      return { store, user, repo, owner, a, b, close };
-    }
-    const toPush = (owner: HookOwner) => ({ owners: [owner], to: { subscribedTo: 'push' } });
-    const toHook = (owner: HookOwner, hookId: number) => ({ owners: [owner], to: { hookId } });
-    const event = (guid: string, repositoryId: number) => ({
-      guid, event: 'push', action: null, repositoryId, organizationId: null, payload: `{"n":"${guid}"}`, now: NOW,
-    });
+    const fixture = () => storeFixture(engine);
 
     test('accounts and repositories are found case-insensitively; duplicates conflict', async () => {
       const f = await fixture();
@@ -127,7 +84,7 @@ for (const engine of engines) {
       const f = await fixture();
       try {
         await f.store.updateHook(f.owner, f.b.id, NOW, (c) => ({ ...c, active: false }));
-        const res = await f.store.acceptEvent(event('g1', f.repo.id), { ...toPush(f.owner), rememberAsLatestPush: true }, 1000);
+        const res = await f.store.acceptEvent(event('g1', f.repo.id), toPush(f.owner), 1000);
         assert.equal(res.deliveries, 1);
         assert.equal((await f.store.findLatestPush(f.repo.id))?.payload, '{"n":"g1"}');
         assert.equal(await f.store.nextDueAt(), 1000);
@@ -141,18 +98,18 @@ for (const engine of engines) {
       try {
         await f.store.acceptEvent(event('g1', f.repo.id), toPush(f.owner), 1000);
         await f.store.acceptEvent(event('g2', f.repo.id), toHook(f.owner, f.b.id), 1000);
-        assert.deepEqual(await f.store.claimDue('w1', 500, 10_000, 10, 100), [], 'not due yet');
-        const claimed = await f.store.claimDue('w1', 1000, 10_000, 10, 100);
+        assert.deepEqual(await f.store.claimDue({ worker: 'w1', now: 500, leaseUntil: 10_000, limit: 10, perHook: 100 }), [], 'not due yet');
+        const claimed = await f.store.claimDue({ worker: 'w1', now: 1000, leaseUntil: 10_000, limit: 10, perHook: 100 });
         assert.equal(claimed.length, 2);
         assert.equal(claimed[0].hook.id, f.a.id);
-        assert.deepEqual(await f.store.claimDue('w2', 5000, 20_000, 10, 100), [], 'leased rows are not claimable');
-        const stolen = await f.store.claimDue('w2', 10_001, 30_000, 1, 100);
+        assert.deepEqual(await f.store.claimDue({ worker: 'w2', now: 5000, leaseUntil: 20_000, limit: 10, perHook: 100 }), [], 'leased rows are not claimable');
+        const stolen = await f.store.claimDue({ worker: 'w2', now: 10_001, leaseUntil: 30_000, limit: 1, perHook: 100 });
         assert.equal(stolen.length, 1, 'an expired lease makes the row claimable again');
         assert.equal(await f.store.completeDelivery(stolen[0].id, 'w1', outcome(200)), false, 'stale worker cannot record');
         assert.equal(await f.store.completeDelivery(stolen[0].id, 'w2', outcome(200)), true);
         assert.equal(await f.store.completeDelivery(stolen[0].id, 'w2', outcome(500)), false, 'recorded once');
         assert.equal(await f.store.releaseClaims('w1'), 1);
-        assert.equal((await f.store.claimDue('w3', 10_002, 40_000, 10, 100)).length, 1, 'released rows are claimable at once');
+        assert.equal((await f.store.claimDue({ worker: 'w3', now: 10_002, leaseUntil: 40_000, limit: 10, perHook: 100 })).length, 1, 'released rows are claimable at once');
         const payloads = await f.store.loadPayloads([claimed[0].eventId]);
         assert.equal(payloads.get(claimed[0].eventId), '{"n":"g1"}');
         const hook = await f.store.findHook(f.owner, stolen[0].hook.id);
@@ -166,7 +123,7 @@ for (const engine of engines) {
       const f = await fixture();
       try {
         for (let i = 0; i < 5; i++) await f.store.acceptEvent(event(`g${i}`, f.repo.id), toHook(f.owner, f.a.id), 0);
-        const claimed = await f.store.claimDue('w', 0, 1000, 10, 100);
+        const claimed = await f.store.claimDue({ worker: 'w', now: 0, leaseUntil: 1000, limit: 10, perHook: 100 });
         for (const [i, d] of claimed.entries()) await f.store.completeDelivery(d.id, 'w', outcome(i % 2 === 0 ? 200 : 500));
         const all = await f.store.listDeliveries({ hookId: f.a.id, limit: 10 });
         assert.deepEqual(all.map((d) => d.guid), ['g4', 'g3', 'g2', 'g1', 'g0']);
@@ -179,7 +136,7 @@ for (const engine of engines) {
         const again = await f.store.insertRedelivery(f.a.id, all[0].id, NOW, 0);
         assert.ok(again);
         assert.equal(await f.store.insertRedelivery(f.b.id, all[0].id, NOW, 0), null, 'only through its own hook');
-        const [re] = await f.store.claimDue('w', 0, 1000, 10, 100);
+        const [re] = await f.store.claimDue({ worker: 'w', now: 0, leaseUntil: 1000, limit: 10, perHook: 100 });
         assert.equal(re.guid, 'g4');
         assert.equal(re.redelivery, true);
         await f.store.completeDelivery(re.id, 'w', outcome(200));
@@ -196,12 +153,12 @@ for (const engine of engines) {
       const f = await fixture();
       try {
         await f.store.acceptEvent(event('old', f.repo.id), toHook(f.owner, f.a.id), 0);
-        const [d] = await f.store.claimDue('w', 0, 1000, 10, 100);
+        const [d] = await f.store.claimDue({ worker: 'w', now: 0, leaseUntil: 1000, limit: 10, perHook: 100 });
         await f.store.completeDelivery(d.id, 'w', outcome(200));
         await f.store.acceptEvent(event('pending', f.repo.id), toHook(f.owner, f.a.id), 0);
         assert.equal(await f.store.pruneDeliveries('2027-01-01T00:00:00Z'), 1);
         assert.equal(await f.store.findDelivery(f.a.id, d.id), null);
-        assert.equal((await f.store.claimDue('w', 0, 1000, 10, 100)).length, 1, 'the pending delivery survived');
+        assert.equal((await f.store.claimDue({ worker: 'w', now: 0, leaseUntil: 1000, limit: 10, perHook: 100 })).length, 1, 'the pending delivery survived');
       } finally {
         await f.close();
       }
@@ -213,36 +170,30 @@ for (const engine of engines) {
         // Ten older deliveries for hook a, then one for hook b.
         for (let i = 0; i < 10; i++) await f.store.acceptEvent(event(`a${i}`, f.repo.id), toHook(f.owner, f.a.id), 0);
         await f.store.acceptEvent(event('b0', f.repo.id), toHook(f.owner, f.b.id), 1);
-        const first = await f.store.claimDue('w1', 10, 1000, 10, 3);
+        const first = await f.store.claimDue({ worker: 'w1', now: 10, leaseUntil: 1000, limit: 10, perHook: 3 });
         assert.deepEqual(first.map((d) => d.guid), ['a0', 'a1', 'a2', 'b0']);
         // Across workers too: hook a is at its cap until one of its deliveries completes.
-        assert.deepEqual(await f.store.claimDue('w2', 10, 1000, 10, 3), []);
+        assert.deepEqual(await f.store.claimDue({ worker: 'w2', now: 10, leaseUntil: 1000, limit: 10, perHook: 3 }), []);
         await f.store.completeDelivery(first[0].id, 'w1', outcome(200));
-        assert.deepEqual((await f.store.claimDue('w2', 10, 1000, 10, 3)).map((d) => d.guid), ['a3']);
+        assert.deepEqual((await f.store.claimDue({ worker: 'w2', now: 10, leaseUntil: 1000, limit: 10, perHook: 3 })).map((d) => d.guid), ['a3']);
         // Expired leases do not count as in flight.
-        assert.deepEqual((await f.store.claimDue('w3', 2000, 3000, 10, 3)).map((d) => d.guid), ['a1', 'a2', 'a3', 'b0']);
+        assert.deepEqual((await f.store.claimDue({ worker: 'w3', now: 2000, leaseUntil: 3000, limit: 10, perHook: 3 })).map((d) => d.guid), ['a1', 'a2', 'a3', 'b0']);
       } finally {
         await f.close();
       }
     });
 
-    test("a worker's answered deliveries do not count toward their hook's cap; other leases still do", async () => {
+    test("a hook's leases count toward its cap until recorded, whichever worker holds them", async () => {
       const f = await fixture();
       try {
         for (let i = 0; i < 6; i++) await f.store.acceptEvent(event(`a${i}`, f.repo.id), toHook(f.owner, f.a.id), 0);
-        const first = await f.store.claimDue('w1', 10, 1000, 10, 2);
+        const first = await f.store.claimDue({ worker: 'w1', now: 10, leaseUntil: 1000, limit: 10, perHook: 2 });
         assert.deepEqual(first.map((d) => d.guid), ['a0', 'a1']);
-        assert.deepEqual(await f.store.claimDue('w1', 10, 1000, 10, 2), [], 'at the cap');
-        // a0's receiver answered; its outcome is not recorded yet, so it still holds its lease.
-        const answered = new Map([[first[0].id, 1]]);
-        assert.deepEqual((await f.store.claimDue('w1', 10, 1000, 10, 2, answered)).map((d) => d.guid), ['a2']);
-        assert.deepEqual(await f.store.claimDue('w1', 10, 1000, 10, 2, answered), [], 'a1 and a2 are in flight');
-        // Only the answering worker's own leases are left out: named by another worker, they still count.
-        assert.deepEqual(await f.store.claimDue('w2', 10, 1000, 10, 2, new Map([[first[0].id, 1], [first[1].id, 1]])), []);
-        // The answered delivery is still leased: nobody else claims it, and its worker records it.
-        const others = await f.store.claimDue('w2', 10, 1000, 10, 100);
-        assert.deepEqual(others.map((d) => d.guid), ['a3', 'a4', 'a5']);
+        assert.deepEqual(await f.store.claimDue({ worker: 'w1', now: 10, leaseUntil: 1000, limit: 10, perHook: 2 }), [], 'at the cap');
+        assert.deepEqual(await f.store.claimDue({ worker: 'w2', now: 10, leaseUntil: 1000, limit: 10, perHook: 2 }), [], "another worker's claim sees the same cap");
         assert.ok(await f.store.completeDelivery(first[0].id, 'w1', outcome(200)));
+        assert.deepEqual((await f.store.claimDue({ worker: 'w2', now: 10, leaseUntil: 1000, limit: 10, perHook: 2 })).map((d) => d.guid), ['a2'], 'a recorded outcome frees its place');
+        assert.deepEqual((await f.store.claimDue({ worker: 'w2', now: 1001, leaseUntil: 2000, limit: 10, perHook: 100 })).map((d) => d.guid), ['a1', 'a2', 'a3', 'a4', 'a5'], 'expired leases count no more');
       } finally {
         await f.close();
       }
@@ -252,7 +203,7 @@ for (const engine of engines) {
       const f = await fixture();
       try {
         for (const guid of ['x', 'y', 'z']) await f.store.acceptEvent(event(guid, f.repo.id), toHook(f.owner, f.a.id), 0);
-        const [x, y, z] = await f.store.claimDue('w', 0, 1000, 10, 100);
+        const [x, y, z] = await f.store.claimDue({ worker: 'w', now: 0, leaseUntil: 1000, limit: 10, perHook: 100 });
         // Recorded in one turn (one batch or group): the last to complete wins.
         assert.deepEqual(await Promise.all([f.store.completeDelivery(x.id, 'w', outcome(200)), f.store.completeDelivery(y.id, 'w', outcome(500))]), [true, true]);
         assert.deepEqual((await f.store.findHook(f.owner, f.a.id))?.lastResponse, { code: 500, status: 'failed', message: 'Invalid HTTP Response: 500' });
@@ -273,7 +224,7 @@ for (const engine of engines) {
         const orgOwner: HookOwner = { type: 'organization', id: org.id };
         const orgHook = await f.store.insertHook(orgOwner, draft('https://e.example/'), NOW, () => undefined);
         const hooksOf = async (guid: string) =>
-          (await f.store.claimDue('w', 0, 1000, 100, 100)).filter((d) => d.guid === guid).map((d) => d.hook.id);
+          (await f.store.claimDue({ worker: 'w', now: 0, leaseUntil: 1000, limit: 100, perHook: 100 })).filter((d) => d.guid === guid).map((d) => d.hook.id);
 
         // Owners in the order given (the organization first here), each owner's hooks by id.
         const push = await f.store.acceptEvent(event('push', f.repo.id), { owners: [orgOwner, f.owner], to: { subscribedTo: 'push' } }, 0);
@@ -298,7 +249,7 @@ for (const engine of engines) {
         await f.store.acceptEvent(event('h', f.repo.id), toHook(f.owner, f.b.id), 0);
         assert.equal(await f.store.deleteHook(f.owner, f.a.id), true);
         assert.equal(await f.store.deleteHook(f.owner, f.a.id), false);
-        const claimed = await f.store.claimDue('w', 0, 1000, 10, 100);
+        const claimed = await f.store.claimDue({ worker: 'w', now: 0, leaseUntil: 1000, limit: 10, perHook: 100 });
         assert.deepEqual(claimed.map((c) => c.hook.id), [f.b.id]);
       } finally {
         await f.close();

@@ -1,5 +1,6 @@
 // The real CLI (`hookline serve`) as a child process: SIGKILL while deliveries are pending and in flight
-// loses nothing; SIGTERM lets requests in flight finish and hands the rest to the next start.
+// loses nothing; SIGTERM lets requests in flight finish and hands the rest to the next start; an
+// automatic retry scheduled before a SIGKILL is made after the restart, once.
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -10,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { ENGINE, postgresSchema } from '../support/database.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const ADMIN = `crash-admin-${randomBytes(8).toString('hex')}`;
@@ -26,15 +28,19 @@ async function gateReceiver() {
   const arrivals: Arrival[] = [];
   const held: ServerResponse[] = [];
   const waiters: Array<() => void> = [];
-  const state = { hold: false, phase: 1 };
+  // failFirst: a push's first request to each hook is answered 500, later ones 200.
+  const state = { hold: false, phase: 1, failFirst: false };
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     req.resume();
     req.on('end', () => {
-      arrivals.push({
+      const arrival = {
         guid: String(req.headers['x-github-delivery']), hookId: String(req.headers['x-github-hook-id']),
         event: String(req.headers['x-github-event']), phase: state.phase,
-      });
-      if (state.hold) held.push(res);
+      };
+      const seen = arrivals.some((a) => a.guid === arrival.guid && a.hookId === arrival.hookId);
+      arrivals.push(arrival);
+      if (state.failFirst && arrival.event === 'push' && !seen) res.writeHead(500).end('down');
+      else if (state.hold) held.push(res);
       else res.end('ok');
       for (const w of waiters.splice(0)) w();
     });
@@ -74,7 +80,9 @@ async function freePort(): Promise<number> {
 /** A running `hookline serve` and a fetch helper authenticated as the site administrator. */
 interface Served { child: ChildProcess; base: string; stdout: string[]; exited: Promise<number | null> }
 
-async function serve(t: TestContext, databaseUrl: string, secretKey: string, timeoutMs: number, leaseMs = timeoutMs + 30_000): Promise<Served> {
+async function serve(
+  t: TestContext, databaseUrl: string, secretKey: string, timeoutMs: number, leaseMs = timeoutMs + 30_000, env: Record<string, string> = {},
+): Promise<Served> {
   const port = await freePort();
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', 'serve'], {
     cwd: ROOT,
@@ -82,7 +90,7 @@ async function serve(t: TestContext, databaseUrl: string, secretKey: string, tim
       PATH: process.env.PATH, PORT: String(port), HOST: '127.0.0.1',
       HOOKLINE_DATABASE_URL: databaseUrl, HOOKLINE_ADMIN_TOKEN: ADMIN, HOOKLINE_SECRET_KEY: secretKey,
       HOOKLINE_ALLOWED_HOSTS: 'loopback', HOOKLINE_DELIVERY_TIMEOUT_MS: String(timeoutMs), HOOKLINE_DELIVERY_LEASE_MS: String(leaseMs),
-      HOOKLINE_DELIVERY_CONCURRENCY: String(CONCURRENCY), HOOKLINE_LOG_LEVEL: 'error',
+      HOOKLINE_DELIVERY_CONCURRENCY: String(CONCURRENCY), HOOKLINE_LOG_LEVEL: 'error', HOOKLINE_RETRY_SCHEDULE: 'off', ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -143,6 +151,12 @@ async function logOf(s: Served, token: string, hookId: string): Promise<any[]> {
     if (url) url = s.base + new URL(url).pathname + new URL(url).search;
   }
   return out;
+}
+
+function postgresDatabase(t: TestContext) {
+  const db = postgresSchema();
+  t.after(() => db.drop());
+  return { databaseUrl: db.url, secretKey: randomBytes(32).toString('hex') };
 }
 
 function tempDatabase(t: TestContext) {
@@ -243,6 +257,43 @@ test('SIGTERM: requests in flight finish and are recorded; pending deliveries go
   const log = (await logOf(third, token, ids[0])).filter((d) => d.event === 'push');
   assert.equal(log.length, EVENTS);
   assert.ok(log.every((d) => d.status === 'OK'), 'the requests held during shutdown were recorded as answered');
+  third.child.kill('SIGTERM');
+  assert.equal(await third.exited, 0);
+});
+
+test('SIGKILL between attempts: the scheduled retry is made after the restart, once', async (t) => {
+  const gate = await gateReceiver();
+  t.after(() => gate.close());
+  // On both engines (the other crash tests here are SQLite's).
+  const { databaseUrl, secretKey } = ENGINE === 'postgres' ? postgresDatabase(t) : tempDatabase(t);
+  // Long enough to record the failure and kill the process before it is due (4–6 s with the jitter).
+  const env = { HOOKLINE_RETRY_SCHEDULE: '5s' };
+  const first = await serve(t, databaseUrl, secretKey, 5000, undefined, env);
+  const { token, ids } = await provision(first, gate, 1);
+  gate.state.failFirst = true;
+  const { guid } = await api(first, 'POST', '/hookline/events', { event: 'push', repository: 'crash/app', payload: {} });
+  const scheduled = async () => (await logOf(first, token, ids[0])).find((d) => d.guid === guid && d.next_attempt_at !== null);
+  const deadline = Date.now() + 3000;
+  while (!(await scheduled())) {
+    assert.ok(Date.now() < deadline, 'the failed attempt is recorded with its next attempt');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  first.child.kill('SIGKILL');
+  assert.equal(await first.exited, null);
+  assert.equal(gate.arrivals.filter((a) => a.guid === guid).length, 1, 'killed before the retry');
+
+  gate.state.phase = 2;
+  const second = await serve(t, databaseUrl, secretKey, 5000, undefined, env);
+  await gate.until(() => gate.arrivals.filter((a) => a.guid === guid).length === 2, 'the retry after the restart');
+  const log = async () => (await logOf(second, token, ids[0])).filter((d) => d.guid === guid);
+  while ((await log()).length < 2) await new Promise((r) => setTimeout(r, 20));
+  second.child.kill('SIGTERM');
+  assert.equal(await second.exited, 0);
+  const pushes = gate.arrivals.filter((a) => a.guid === guid);
+  assert.deepEqual(pushes.map((a) => a.phase), [1, 2], 'the retry came once, from the restarted process');
+  const third = await serve(t, databaseUrl, secretKey, 5000, undefined, env);
+  const attempts = (await logOf(third, token, ids[0])).filter((d) => d.guid === guid);
+  assert.deepEqual(attempts.map((d) => [d.attempt, d.status_code, d.redelivery]), [[2, 200, true], [1, 500, false]]);
   third.child.kill('SIGTERM');
   assert.equal(await third.exited, 0);
 });

@@ -100,3 +100,10 @@ export async function deliveryDetail(app: TestApp, token: string, hookUrl: strin
   assert.equal(res.statusCode, 200, res.body);
   return res.json();
 }
+
+/** Moves the clock, lets the worker claim what became due, and waits until nothing due is left. */
+export async function after(rig: DeliveryRig, clock: ManualClock, ms: number): Promise<void> {
+  clock.advance(ms);
+  rig.app.worker!.queued();
+  await rig.app.worker!.idle();
+}

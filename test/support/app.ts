@@ -21,15 +21,17 @@ export interface TestApp extends App {
   repo(token: string, name: string, org?: string): Promise<any>;
 }
 
-export async function testApp(env: Record<string, string> = {}, opts: { clock?: Clock; databaseUrl?: string } = {}): Promise<TestApp> {
+export async function testApp(env: Record<string, string> = {}, opts: { clock?: Clock; databaseUrl?: string; runWorker?: boolean } = {}): Promise<TestApp> {
   const database = opts.databaseUrl ? { url: opts.databaseUrl, drop: async () => undefined } : testDatabase();
   const config = loadConfig({
     HOOKLINE_DATABASE_URL: database.url,
     HOOKLINE_ADMIN_TOKEN: ADMIN_TOKEN,
     HOOKLINE_SECRET_KEY: randomBytes(32).toString('hex'),
     HOOKLINE_PUBLIC_URL: 'http://hookline.test',
+    // GitHub's one attempt unless a test is about retries.
+    HOOKLINE_RETRY_SCHEDULE: 'off',
     ...env,
-  });
+  }, {}, opts.runWorker === undefined ? {} : { runWorker: opts.runWorker });
   const app = await buildApp({ config, clock: opts.clock });
   const call: TestApp['call'] = async (method, url, o = {}) => {
     const token = o.token === undefined ? ADMIN_TOKEN : o.token;

@@ -1,5 +1,6 @@
 // A real webhook receiver on 127.0.0.1, port 0, that records every request with its raw body.
-// Paths choose the behaviour: /ok (200), /status/<code>, /hang, /reset, /redirect, /huge (slow, large body).
+// Paths choose the behaviour: /ok (200), /status/<code>[?retry-after=<value>], /hang, /reset, /redirect,
+// /huge (slow, large body).
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -50,7 +51,8 @@ export async function startReceiver(): Promise<Receiver> {
         return;
       }
       if (status) {
-        res.writeHead(Number(status[1]), { 'Content-Type': 'text/plain' });
+        const retryAfter = new URL(path, 'http://receiver').searchParams.get('retry-after');
+        res.writeHead(Number(status[1]), { 'Content-Type': 'text/plain', ...(retryAfter ? { 'Retry-After': retryAfter } : {}) });
         return res.end(`status ${status[1]}`);
       }
       res.writeHead(200, { 'Content-Type': 'text/plain', 'X-Receiver': 'test' });

@@ -68,7 +68,7 @@ test('a thread that fails is reported once; its batch and every later one are si
   const failures: Error[] = [];
   const signer = new Signer({
     inlineMaxBytes: 0,
-    threadSource: `require('node:worker_threads').parentPort.on('message', () => { throw new Error('boom'); });`,
+    threadModule: new URL('../support/failing-thread.ts', import.meta.url),
     onThreadFailure: (err) => failures.push(err),
   });
   t.after(() => signer.close());

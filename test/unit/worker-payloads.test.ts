@@ -17,9 +17,9 @@ const hook = (id: number): HookRecord => ({
 
 test('payloads carried by the claim are not loaded again; the others are', async () => {
   const due: ClaimedDelivery[] = [
-    { id: 1, guid: 'g1', event: 'push', action: null, redelivery: false, eventId: 10, hook: hook(1), payload: '{"carried":true}' },
-    { id: 2, guid: 'g1', event: 'push', action: null, redelivery: false, eventId: 10, hook: hook(2) },
-    { id: 3, guid: 'g2', event: 'push', action: null, redelivery: false, eventId: 20, hook: hook(1) },
+    { id: 1, guid: 'g1', event: 'push', action: null, redelivery: false, kind: 'first', attempt: 1, retryIndex: 0, eventId: 10, hook: hook(1), payload: '{"carried":true}' },
+    { id: 2, guid: 'g1', event: 'push', action: null, redelivery: false, kind: 'first', attempt: 1, retryIndex: 0, eventId: 10, hook: hook(2) },
+    { id: 3, guid: 'g2', event: 'push', action: null, redelivery: false, kind: 'first', attempt: 1, retryIndex: 0, eventId: 20, hook: hook(1) },
   ];
   const loaded: number[][] = [];
   const store = {

@@ -17,12 +17,12 @@ const hook: HookRecord = {
 /** A queue of `total` due deliveries whose outcomes are recorded only when `release()` is called. */
 function stuckStore(total: number) {
   const due = Array.from({ length: total }, (_, i): ClaimedDelivery => ({
-    id: i + 1, guid: `g${i}`, event: 'push', action: null, redelivery: false, eventId: 1, hook,
+    id: i + 1, guid: `g${i}`, event: 'push', action: null, redelivery: false, kind: 'first', attempt: 1, retryIndex: 0, eventId: 1, hook,
   }));
   const waiting: Array<() => void> = [];
   let recordingHeld = true;
   const store = {
-    async claimDue(_worker: string, _now: number, _until: number, limit: number) {
+    async claimDue({ limit }: { limit: number }) {
       return due.splice(0, limit);
     },
     async loadPayloads() {

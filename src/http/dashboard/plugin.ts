@@ -11,7 +11,7 @@ import { ServiceError } from '../../domain/errors.js';
 import type { Principal } from '../../services/access.js';
 import type { DashboardService } from '../../services/dashboard.js';
 import { errorBody } from '../errors.js';
-import type { RouteDeps } from '../routes/index.js';
+import type { RouteDeps } from '../route-deps.js';
 import type { PageContext } from './html.js';
 import { registerDashboardRoutes } from './routes.js';
 import { errorPage } from './views-site.js';

@@ -1,7 +1,7 @@
 // Provisioning endpoints, shaped like GitHub Enterprise Server's admin API.
 import type { FastifyInstance } from 'fastify';
 import { fullOrganization, fullUser, repositoryShape, simpleOrganization, simpleUser } from '../../services/shapes.js';
-import type { RouteDeps } from './index.js';
+import type { RouteDeps } from '../route-deps.js';
 import type { Params } from './params.js';
 
 export function registerAccountRoutes(app: FastifyInstance, deps: RouteDeps): void {

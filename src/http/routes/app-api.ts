@@ -6,7 +6,7 @@ import { installationShape, installationTokenShape, integrationShape } from '../
 import { configShape } from '../../services/shapes.js';
 import { parsePage, setPageLinks } from '../pagination.js';
 import { setCursorLinks } from './deliveries.js';
-import type { RouteDeps } from './index.js';
+import type { RouteDeps } from '../route-deps.js';
 import { idParam, type Params } from './params.js';
 
 const docs = (anchor: string) => ({ public: true, docs: `apps/${anchor}` });

@@ -2,7 +2,7 @@
 // GET /apps/{app_slug}.
 import type { FastifyInstance } from 'fastify';
 import { conversionShape, installationShape, integrationShape } from '../../services/app-shapes.js';
-import type { RouteDeps } from './index.js';
+import type { RouteDeps } from '../route-deps.js';
 import type { Params } from './params.js';
 
 export function registerAppProvisioningRoutes(app: FastifyInstance, deps: RouteDeps): void {

@@ -5,7 +5,7 @@ import type { DeliveryPage } from '../../services/deliveries.js';
 import { deliveryItemShape, deliveryShape } from '../../services/delivery-shapes.js';
 import { selfUrl } from '../pagination.js';
 import { resolveHookScope, type HookRouteTable } from './hooks.js';
-import type { RouteDeps } from './index.js';
+import type { RouteDeps } from '../route-deps.js';
 import { idParam, type Params } from './params.js';
 
 /** The cursor `Link` header of a deliveries page (repository, organization and App hooks alike). */
@@ -44,6 +44,12 @@ export function registerDeliveryRoutes(app: FastifyInstance, deps: RouteDeps, ta
     const { hookId, deliveryId } = ids(request);
     await deliveries.redeliver(scope, hookId, deliveryId);
     return reply.code(202).send({});
+  });
+
+  // Hookline's own bulk replay, beside the GitHub paths (and under /api/v3 with them).
+  app.post(`/hookline${base}/replay`, { config: { docs: table.docs.redeliver } }, async (request, reply) => {
+    const scope = await scopeFor(request, reply, 'write');
+    return reply.code(202).send(await deliveries.replay(scope, ids(request).hookId, request.body));
   });
 
   app.post(`${base}/pings`, { config: { docs: table.docs.ping } }, async (request, reply) => {

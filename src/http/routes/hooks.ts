@@ -4,7 +4,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ORG_HOOK_SCOPES, REPO_HOOK_SCOPES, type HookAccess, type HookScope } from '../../services/access.js';
 import { configShape, hookShape } from '../../services/shapes.js';
 import { parsePage, setPageLinks } from '../pagination.js';
-import type { RouteDeps } from './index.js';
+import type { RouteDeps } from '../route-deps.js';
 import { idParam, type Params } from './params.js';
 
 /** How one kind of hook owner is addressed and documented. */
@@ -102,7 +102,7 @@ export function registerHookRoutes(app: FastifyInstance, deps: RouteDeps, table:
 
   app.delete(`${table.prefix}/:hook_id`, { config: { docs: table.docs.delete } }, async (request, reply) => {
     const scope = await scopeFor(request, reply, 'admin');
-    await hooks.remove(scope, hookId(request));
+    await hooks.remove(scope, hookId(request), request.principal.user);
     return reply.code(204).send();
   });
 

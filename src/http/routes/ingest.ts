@@ -4,7 +4,7 @@ import { NotFound } from '../../domain/errors.js';
 import { INGEST_SCOPES } from '../../services/access.js';
 import { MAX_PAYLOAD_BYTES } from '../../services/events.js';
 import { ByteBudget, reserveBodyBytes } from '../ingest-budget.js';
-import type { RouteDeps } from './index.js';
+import type { RouteDeps } from '../route-deps.js';
 
 /** One budget per server, shared by the route at the root and under /api/v3 (both get the same deps). */
 const budgets = new WeakMap<RouteDeps, ByteBudget>();

@@ -1,6 +1,6 @@
 // GHES site-admin user administration endpoints (enterprise-admin/users): all answer 204 No Content.
 import type { FastifyInstance } from 'fastify';
-import type { RouteDeps } from './index.js';
+import type { RouteDeps } from '../route-deps.js';
 import type { Params } from './params.js';
 
 export function registerUserAdminRoutes(app: FastifyInstance, deps: RouteDeps): void {

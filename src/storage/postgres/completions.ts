@@ -1,11 +1,10 @@
-// Recording delivery outcomes on PostgreSQL in batches: one batch at a time per process, holding every
-// outcome that arrived while the previous one ran, is one transaction (one commit), with one lock per
-// hook in the batch (not one wait per delivery), and a hook's last_response written only when it
-// changes. One transaction per delivery held deliveries to ~1 700/s here: every completion of a hook
-// queued on that hook's row lock, and so did batches that overlapped. The price of one batch at a
-// time: a batch waiting on a hook row (an API update of that hook, another process's batch) holds up
-// this process's recording until it gets the lock.
-import type { DeliveryOutcome } from '../delivery-store.js';
+// Recording delivery outcomes on PostgreSQL in batches. Rule: one batch at a time per process, holding
+// every outcome that arrived while the previous one ran, in one transaction, locking each hook in the
+// batch once (in id order) and writing its last_response only when it changes, so completions of a busy
+// hook do not queue one by one on its row lock. A batch waiting on a hook row holds up this process's
+// recording until it gets the lock.
+import type { AttemptFollowUp, DeliveryOutcome } from '../../domain/deliveries.js';
+import { defaultFollowUp } from '../follow-up.js';
 import { Unavailable } from '../../domain/errors.js';
 import { isConnectionError, type Db, type Queryable } from './db.js';
 
@@ -18,12 +17,13 @@ interface Pending {
   id: number;
   worker: string;
   outcome: DeliveryOutcome;
+  followUp: AttemptFollowUp;
   resolve(recorded: boolean): void;
   reject(err: unknown): void;
 }
 
 /** `completeDelivery` for PostgreSQL: resolves with whether the worker still held the lease. */
-export function batchedCompletions(db: Db): (id: number, worker: string, outcome: DeliveryOutcome) => Promise<boolean> {
+export function batchedCompletions(db: Db): (id: number, worker: string, outcome: DeliveryOutcome, followUp?: AttemptFollowUp) => Promise<boolean> {
   let queue: Pending[] = [];
   let running = false;
 
@@ -66,9 +66,9 @@ export function batchedCompletions(db: Db): (id: number, worker: string, outcome
     }
   };
 
-  return (id, worker, outcome) =>
+  return (id, worker, outcome, followUp = defaultFollowUp(outcome)) =>
     new Promise<boolean>((resolve, reject) => {
-      if (queue.push({ id, worker, outcome, resolve, reject }) === 1) setImmediate(() => void flush());
+      if (queue.push({ id, worker, outcome, followUp, resolve, reject }) === 1) setImmediate(() => void flush());
     });
 }
 
@@ -79,38 +79,78 @@ async function completeAll(q: Queryable, batch: Pending[]): Promise<Set<number>>
   const { rows } = await q.query<{ id: number; hook_id: number; ord: number }>(
     `UPDATE deliveries d SET state = 'done', url = i.url, status = i.status, status_code = i.status_code,
        duration = i.duration, delivered_at = i.delivered_at, request_headers = i.request_headers,
-       response_headers = i.response_headers, response_body = i.response_body, lease_owner = NULL, lease_until = NULL
-     FROM unnest($1::bigint[], $2::text[], $3::text[], $4::int[], $5::float8[], $6::text[], $7::text[], $8::text[], $9::text[])
-       WITH ORDINALITY AS i(id, url, status, status_code, duration, delivered_at, request_headers, response_headers, response_body, ord)
+       response_headers = i.response_headers, response_body = i.response_body, lease_owner = NULL, lease_until = NULL,
+       next_attempt_at = i.next_attempt_at
+     FROM unnest($1::bigint[], $2::text[], $3::text[], $4::int[], $5::float8[], $6::text[], $7::text[], $8::text[], $9::text[], $11::text[])
+       WITH ORDINALITY AS i(id, url, status, status_code, duration, delivered_at, request_headers, response_headers, response_body,
+         next_attempt_at, ord)
      WHERE d.id = i.id AND d.lease_owner = $10 AND d.state = 'pending'
      RETURNING d.id, d.hook_id, i.ord`,
     [
       batch.map((b) => b.id), column((o) => o.url), text((o) => o.status), column((o) => o.statusCode),
       column((o) => o.duration), column((o) => o.deliveredAt), text((o) => JSON.stringify(o.requestHeaders)),
       text((o) => (o.responseHeaders === null ? null : JSON.stringify(o.responseHeaders))), text((o) => o.responseBody),
-      batch[0].worker,
+      batch[0].worker, batch.map((b) => b.followUp.next?.dueAtText ?? null),
     ],
   );
   if (rows.length === 0) return new Set();
+  const recorded = rows.map((r) => batch[r.ord - 1]);
+  // The next automatic attempts, as pending rows of the same event, hook and guid.
+  const retries = recorded.filter((b) => b.followUp.next !== null);
+  if (retries.length > 0) {
+    await q.query(
+      `INSERT INTO deliveries (hook_id, event_id, guid, event, action, repository_id, redelivery, due_at, created_at, attempt, kind, retry_index)
+       SELECT d.hook_id, d.event_id, d.guid, d.event, d.action, d.repository_id, TRUE, n.due_at, d.delivered_at,
+         (SELECT max(x.attempt) FROM deliveries x WHERE x.event_id = d.event_id AND x.hook_id = d.hook_id) + 1, 'retry', n.retry_index
+       FROM unnest($1::bigint[], $2::bigint[], $3::int[]) AS n(id, due_at, retry_index) JOIN deliveries d ON d.id = n.id`,
+      [retries.map((b) => b.id), retries.map((b) => b.followUp.next!.dueAt), retries.map((b) => b.followUp.next!.retryIndex)],
+    );
+  }
+  // Once an attempt succeeds, the event's scheduled automatic attempts to that hook are not made.
+  const succeeded = recorded.filter((b) => b.followUp.success).map((b) => b.id);
+  if (succeeded.length > 0) {
+    await q.query(
+      `DELETE FROM deliveries p USING deliveries d WHERE d.id = ANY($1::bigint[]) AND p.event_id = d.event_id AND p.hook_id = d.hook_id
+         AND p.state = 'pending' AND p.kind = 'retry' AND p.lease_owner IS NULL`,
+      [succeeded],
+    );
+  }
   // A hook's last_response is its latest outcome in the batch (batch order is completion order).
-  const latest = new Map<number, DeliveryOutcome>();
-  for (const r of [...rows].sort((a, b) => a.ord - b.ord)) latest.set(r.hook_id, batch[r.ord - 1].outcome);
+  const latest = new Map<number, AttemptFollowUp>();
+  for (const r of [...rows].sort((a, b) => a.ord - b.ord)) latest.set(r.hook_id, batch[r.ord - 1].followUp);
   const hookIds = [...latest.keys()].sort((a, b) => a - b);
-  const outcomes = hookIds.map((id) => latest.get(id)!);
+  const followUps = hookIds.map((id) => latest.get(id)!);
   const values = [
-    hookIds, outcomes.map((o) => o.statusCode),
-    outcomes.map((o) => (o.statusCode >= 200 && o.statusCode < 300 ? 'active' : 'failed')), outcomes.map((o) => withoutNul(o.status)),
+    hookIds, followUps.map((f) => f.lastResponse.code), followUps.map((f) => f.lastResponse.status),
+    followUps.map((f) => withoutNul(f.lastResponse.message)), followUps.map((f) => f.success), followUps.map((f) => f.at),
   ];
   // The batch's hooks are locked in id order (two processes never deadlock), then only those whose
   // last_response changes are updated (a receiver that keeps answering 200 costs no new row version).
   // The comparison runs on the locked rows, so another process's newer outcome is never skipped.
   await q.query('SELECT id FROM hooks WHERE id = ANY($1::bigint[]) ORDER BY id FOR UPDATE', [hookIds]);
   await q.query(
-    `UPDATE hooks h SET last_code = l.code, last_status = l.last_status, last_message = l.message
-     FROM unnest($1::bigint[], $2::int[], $3::text[], $4::text[]) AS l(id, code, last_status, message)
-     WHERE h.id = l.id AND (h.last_code, h.last_status, h.last_message) IS DISTINCT FROM (l.code, l.last_status, l.message)`,
+    `UPDATE hooks h SET last_code = l.code, last_status = l.last_status, last_message = l.message,
+       failing_since = CASE WHEN l.success THEN NULL ELSE coalesce(h.failing_since, l.at) END
+     FROM unnest($1::bigint[], $2::int[], $3::text[], $4::text[], $5::boolean[], $6::bigint[]) AS l(id, code, last_status, message, success, at)
+     WHERE h.id = l.id AND ((h.last_code, h.last_status, h.last_message) IS DISTINCT FROM (l.code, l.last_status, l.message)
+       OR (l.success AND h.failing_since IS NOT NULL) OR (NOT l.success AND h.failing_since IS NULL))`,
     values,
   );
+  const disabling = hookIds.map((id) => [id, latest.get(id)!.disable] as const).filter(([, d]) => d !== null);
+  if (disabling.length > 0) {
+    const { rows: disabled } = await q.query<{ id: number }>(
+      `UPDATE hooks h SET active = FALSE, last_code = l.code, last_status = l.last_status, last_message = l.message
+       FROM unnest($1::bigint[], $2::bigint[], $3::int[], $4::text[], $5::text[]) AS l(id, failing_since, code, last_status, message)
+       WHERE h.id = l.id AND h.active AND h.failing_since <= l.failing_since RETURNING h.id`,
+      [
+        disabling.map(([id]) => id), disabling.map(([, d]) => d!.failingSince), disabling.map(([, d]) => d!.lastResponse.code),
+        disabling.map(([, d]) => d!.lastResponse.status), disabling.map(([, d]) => d!.lastResponse.message),
+      ],
+    );
+    if (disabled.length > 0) {
+      await q.query(`DELETE FROM deliveries WHERE hook_id = ANY($1::bigint[]) AND state = 'pending' AND lease_owner IS NULL`, [disabled.map((r) => r.id)]);
+    }
+  }
   return new Set(rows.map((r) => r.id));
 }
 

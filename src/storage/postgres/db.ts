@@ -17,9 +17,9 @@ const types = {
 };
 
 /**
- * Queries with parameters run as named prepared statements: PostgreSQL then parses and plans each SQL
- * text once per connection instead of on every call, which was most of its CPU for the short lookups
- * of every ingest and delivery. A name always stands for the same text, on every connection.
+ * Queries with parameters run as named prepared statements, so PostgreSQL parses and plans each SQL
+ * text once per connection instead of on every call. Rule: a name always stands for the same text, on
+ * every connection.
  */
 const statementNames = new Map<string, string>();
 function run<R extends pg.QueryResultRow>(on: pg.Pool | pg.PoolClient, sql: string, params: unknown[]): Promise<pg.QueryResult<R>> {

@@ -1,7 +1,8 @@
 // Events and the delivery queue on PostgreSQL: claims with FOR UPDATE SKIP LOCKED and a lease, so no
 // row is held by two live workers; completion conditional on the claim; NOTIFY on every new due row.
-import { NO_ANSWERS, type ClaimedDelivery, type DeliveryStore } from '../delivery-store.js';
-import { toDetail, toSummary, type DeliveryRow } from '../delivery-row.js';
+import { LISTED_AS_SUCCESS, SUCCESS } from '../../domain/delivery-policy.js';
+import type { ClaimedDelivery, DeliveryStore } from '../delivery-store.js';
+import { SUMMARY_COLUMNS, toClaimed, toDetail, toSummary, type DeliveryRow } from '../delivery-row.js';
 import { batchedCompletions } from './completions.js';
 import type { Db } from './db.js';
 import { toHook, type HookRow } from './hooks.js';
@@ -12,24 +13,23 @@ export function dueChannel(schema: string | null): string {
 }
 
 
-const SUMMARY_COLUMNS = 'id, guid, event, action, repository_id, redelivery, url, status, status_code, duration, delivered_at';
-
 
 /**
  * `db` serves the API (ingest, listing, redelivery); `queue` the worker's claims, payload reads,
- * outcomes and releases. Apart, a burst of API requests cannot queue ahead of the worker for pooled
- * connections: at 1 000 events/s a claim waited ~20 ms for one, and one busy hook fell seconds behind.
+ * outcomes and releases. Rule: the pools are apart, so a burst of API requests never queues ahead of
+ * the worker for a pooled connection.
  */
 export function postgresDeliveries(db: Db, queue: Db, channel: string): Omit<DeliveryStore, 'listenForDue'> {
   return {
     async acceptEvent(e, fanOut, dueAt) {
-      // The event, its deliveries (the hooks chosen as fanOutReaches does: active, of these owners, and
-      // subscribed to the event or to '*', or the one hook named) and the wake-up are one statement: one
-      // round trip, one commit. Delivery ids follow the owners' order, then hook ids.
+      // The event, its deliveries (the hooks chosen as domain fanOutReaches does: active, of these owners,
+      // and subscribed to the event or to '*', or the one hook named; a contract test holds the two
+      // equal) and the wake-up are one statement: one round trip, one commit. A guid stored already (a
+      // commit retried after its connection was lost) stores nothing and answers what is stored.
       const { rows } = await db.query<{ id: number; queued: number }>(
         `WITH event AS (
            INSERT INTO events (guid, event, action, repository_id, organization_id, payload, created_at)
-           VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id),
+           VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (guid) DO NOTHING RETURNING id),
          queued AS (
            INSERT INTO deliveries (hook_id, event_id, guid, event, action, repository_id, redelivery, due_at, created_at)
            SELECT h.id, event.id, $1, $2, $3, $4, FALSE, $8, $7
@@ -46,9 +46,13 @@ export function postgresDeliveries(db: Db, queue: Db, channel: string): Omit<Del
           'hookId' in fanOut.to ? fanOut.to.hookId : null, 'subscribedTo' in fanOut.to ? fanOut.to.subscribedTo : null,
         ],
       );
-      // Deliveries are never leased at acceptance here (`eager` is ignored): the per-hook cap counts the
-      // leases of every process, which one insert could not do without serializing ingests per hook.
-      return { eventId: rows[0].id, deliveries: rows[0].queued, leased: 0 };
+      if (rows.length > 0) return { eventId: rows[0].id, deliveries: rows[0].queued };
+      const stored = await db.query<{ id: number; deliveries: number }>(
+        `SELECT e.id, (SELECT count(*) FROM deliveries d WHERE d.event_id = e.id AND NOT d.redelivery)::int AS deliveries
+         FROM events e WHERE e.guid = $1`,
+        [e.guid],
+      );
+      return { eventId: stored.rows[0].id, deliveries: stored.rows[0].deliveries };
     },
 
     async findLatestPush(repositoryId) {
@@ -62,9 +66,10 @@ export function postgresDeliveries(db: Db, queue: Db, channel: string): Omit<Del
     async insertRedelivery(hookId, deliveryId, now, dueAt) {
       return db.transaction(async (q) => {
         const { rows } = await q.query<{ id: number }>(
-          `INSERT INTO deliveries (hook_id, event_id, guid, event, action, repository_id, redelivery, due_at, created_at)
-           SELECT hook_id, event_id, guid, event, action, repository_id, TRUE, $1, $2 FROM deliveries
-           WHERE id = $3 AND hook_id = $4 AND state = 'done' RETURNING id`,
+          `INSERT INTO deliveries (hook_id, event_id, guid, event, action, repository_id, redelivery, due_at, created_at, attempt, kind)
+           SELECT hook_id, event_id, guid, event, action, repository_id, TRUE, $1, $2,
+             (SELECT max(x.attempt) FROM deliveries x WHERE x.event_id = d.event_id AND x.hook_id = d.hook_id) + 1, 'manual'
+           FROM deliveries d WHERE id = $3 AND hook_id = $4 AND state = 'done' RETURNING id`,
           [dueAt, now, deliveryId, hookId],
         );
         if (rows.length > 0) await q.query(`SELECT pg_notify('${channel}', '')`);
@@ -72,16 +77,41 @@ export function postgresDeliveries(db: Db, queue: Db, channel: string): Omit<Del
       });
     },
 
-    async claimDue(worker, now, leaseUntil, limit, perHook, answered = NO_ANSWERS) {
+    async replayFailed({ hookId, since, until, limit, now, dueAt }) {
+      return db.transaction(async (q) => {
+        // Each event's latest recorded attempt to the hook, in the window, when it failed.
+        const { rows } = await q.query<{ id: number }>(
+          `SELECT d.id FROM deliveries d JOIN events e ON e.id = d.event_id
+           WHERE d.hook_id = $1 AND d.state = 'done' AND e.created_at >= $2 AND ($3::text IS NULL OR e.created_at < $3)
+             AND NOT (d.status_code BETWEEN ${SUCCESS.min} AND ${SUCCESS.max})
+             AND d.id = (SELECT max(y.id) FROM deliveries y WHERE y.event_id = d.event_id AND y.hook_id = d.hook_id AND y.state = 'done')
+           ORDER BY d.event_id LIMIT $4`,
+          [hookId, since, until, limit + 1],
+        );
+        const ids = rows.slice(0, limit).map((r) => r.id);
+        if (ids.length > 0) {
+          await q.query(
+            `INSERT INTO deliveries (hook_id, event_id, guid, event, action, repository_id, redelivery, due_at, created_at, attempt, kind)
+             SELECT hook_id, event_id, guid, event, action, repository_id, TRUE, $1, $2,
+               (SELECT max(x.attempt) FROM deliveries x WHERE x.event_id = d.event_id AND x.hook_id = d.hook_id) + 1, 'manual'
+             FROM deliveries d WHERE d.id = ANY($3::bigint[]) ORDER BY d.id`,
+            [dueAt, now, ids],
+          );
+          await q.query(`SELECT pg_notify('${channel}', '')`);
+        }
+        return { queued: ids.length, truncated: rows.length > limit };
+      });
+    },
+
+    async claimDue({ worker, now, leaseUntil, limit, perHook }) {
       // Candidates come from hooks below their in-flight cap, oldest first (a window a few times the
       // batch, locked with SKIP LOCKED so concurrent workers take different rows); then each hook gets
-      // at most its remaining share. A hook's leases whose receiver has answered do not count. Each
-      // event's payload comes back once, on its first row, so sending needs no second round trip.
+      // at most its remaining share. Each event's payload comes back once, on its first row, so sending
+      // needs no second round trip.
       const { rows } = await queue.query<DeliveryRow & { hook: HookRow; payload: string | null }>(
         `WITH busy AS (
            SELECT hook_id, count(*) AS n FROM deliveries
-           WHERE state = 'pending' AND lease_owner IS NOT NULL AND lease_until >= $1
-             AND NOT (lease_owner = $2 AND id = ANY($6::bigint[])) GROUP BY hook_id),
+           WHERE state = 'pending' AND lease_owner IS NOT NULL AND lease_until >= $1 GROUP BY hook_id),
          window_rows AS (
            SELECT id, hook_id, due_at FROM deliveries
            WHERE state = 'pending' AND due_at <= $1 AND (lease_until IS NULL OR lease_until < $1)
@@ -94,14 +124,14 @@ export function postgresDeliveries(db: Db, queue: Db, channel: string): Omit<Del
          claimed AS (
            UPDATE deliveries d SET lease_owner = $2, lease_until = $3, attempts = d.attempts + 1
            FROM due, hooks h WHERE d.id = due.id AND h.id = d.hook_id
-           RETURNING d.id, d.hook_id, d.event_id, d.guid, d.event, d.action, d.redelivery, row_to_json(h.*) AS hook)
+           RETURNING d.id, d.hook_id, d.event_id, d.guid, d.event, d.action, d.redelivery, d.kind, d.attempt, d.retry_index,
+             row_to_json(h.*) AS hook)
          SELECT c.*, CASE WHEN c.id = min(c.id) OVER (PARTITION BY c.event_id) THEN e.payload END AS payload
          FROM claimed c JOIN events e ON e.id = c.event_id`,
-        [now, worker, leaseUntil, limit, perHook, [...answered.keys()]],
+        [now, worker, leaseUntil, limit, perHook],
       );
       const claimed: ClaimedDelivery[] = rows.map((r) => ({
-        id: r.id, guid: r.guid, event: r.event, action: r.action, redelivery: r.redelivery === true, eventId: r.event_id,
-        hook: toHook(r.hook), ...(r.payload === null ? {} : { payload: r.payload }),
+        ...toClaimed(r, toHook(r.hook)), ...(r.payload === null ? {} : { payload: r.payload }),
       }));
       return claimed.sort((a, b) => a.id - b.id);
     },
@@ -116,6 +146,14 @@ export function postgresDeliveries(db: Db, queue: Db, channel: string): Omit<Del
 
     completeDelivery: batchedCompletions(queue),
 
+    async cancelPendingAttempts(hookId) {
+      const { rowCount } = await db.query(
+        "DELETE FROM deliveries WHERE hook_id = $1 AND state = 'pending' AND lease_owner IS NULL",
+        [hookId],
+      );
+      return rowCount ?? 0;
+    },
+
     async releaseClaims(worker) {
       const { rowCount } = await queue.query(
         "UPDATE deliveries SET lease_owner = NULL, lease_until = NULL WHERE lease_owner = $1 AND state = 'pending'",
@@ -126,9 +164,12 @@ export function postgresDeliveries(db: Db, queue: Db, channel: string): Omit<Del
     },
 
     async nextDueAt() {
+      // Through the indexes: the earliest unleased due time, and the earliest lease to expire (few rows),
+      // so waiting attempts are never read one by one.
       const { rows } = await queue.query<{ next: number | null }>(
-        `SELECT min(CASE WHEN lease_until IS NOT NULL AND lease_until > due_at THEN lease_until ELSE due_at END) AS next
-         FROM deliveries WHERE state = 'pending'`,
+        `SELECT least(
+           (SELECT min(due_at) FROM deliveries WHERE state = 'pending' AND lease_owner IS NULL),
+           (SELECT min(greatest(lease_until, due_at)) FROM deliveries WHERE state = 'pending' AND lease_owner IS NOT NULL)) AS next`,
       );
       return rows[0]?.next ?? null;
     },
@@ -142,8 +183,9 @@ export function postgresDeliveries(db: Db, queue: Db, channel: string): Omit<Del
       };
       if (q.before !== undefined) add('id < ?', q.before);
       if (q.after !== undefined) add('id > ?', q.after);
-      if (q.status === 'success') where.push('status_code BETWEEN 200 AND 399');
-      if (q.status === 'failure') where.push('NOT (status_code BETWEEN 200 AND 399)');
+      const listedAsSuccess = `status_code BETWEEN ${LISTED_AS_SUCCESS.min} AND ${LISTED_AS_SUCCESS.max}`;
+      if (q.status === 'success') where.push(listedAsSuccess);
+      if (q.status === 'failure') where.push(`NOT (${listedAsSuccess})`);
       if (q.redelivery !== undefined) add('redelivery = ?', q.redelivery);
       const order = q.after !== undefined ? 'ASC' : 'DESC';
       params.push(q.limit);
@@ -172,7 +214,6 @@ export function postgresDeliveries(db: Db, queue: Db, channel: string): Omit<Del
         await q.query(
           `DELETE FROM events e WHERE e.created_at < $1
              AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.event_id = e.id)
-             AND NOT EXISTS (SELECT 1 FROM latest_pushes p WHERE p.event_id = e.id) -- rows of the previous release
              AND (e.event <> 'push' OR e.repository_id IS NULL OR EXISTS (
                SELECT 1 FROM events x WHERE x.event = 'push' AND x.repository_id = e.repository_id AND x.id > e.id))`,
           [before],

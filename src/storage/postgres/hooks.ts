@@ -61,7 +61,9 @@ export function postgresHooks(db: Db): HookStore {
         const draft = change(current, all.filter((h) => h.id !== id));
         const { rows } = await q.query<HookRow>(
           `UPDATE hooks SET name = $1, active = $2, events = $3, url = $4, content_type = $5, insecure_ssl = $6, secret = $7,
-             username = $8, password = $9, updated_at = $10 WHERE id = $11 RETURNING *`,
+             username = $8, password = $9, updated_at = $10,
+             failing_since = CASE WHEN $2 <> active THEN NULL ELSE failing_since END -- (de)activating starts the failure record over
+           WHERE id = $11 RETURNING *`,
           [...draftValues(draft), now, id],
         );
         return toHook(rows[0]);
@@ -73,9 +75,6 @@ export function postgresHooks(db: Db): HookStore {
         if (rowCount) await q.query('DELETE FROM deliveries WHERE hook_id = $1', [id]);
         return (rowCount ?? 0) > 0;
       });
-    },
-    async setLastResponse(hookId, r) {
-      await db.query('UPDATE hooks SET last_code = $1, last_status = $2, last_message = $3 WHERE id = $4', [r.code, r.status, r.message, hookId]);
     },
   };
 }

@@ -1,23 +1,14 @@
 // Events and the delivery queue on SQLite: fan-out in one transaction, leased claims, conditional completion.
 // The queue's writes (accepting events, claiming, recording outcomes) are group-committed: whatever
 // arrives in one turn of the event loop runs in one IMMEDIATE transaction, and every caller is answered
-// only after that commit. On this engine a commit (writing every page it touched to the WAL) costs more
-// than the statements in it, so one commit per turn instead of one per event, claim and delivery is
-// most of the adapter's throughput. (Checkpoints run on their own thread: checkpointer.ts.) An accepting
-// write may lease its new deliveries to this process's worker at once; they are handed over right after
-// the commit, before anyone is answered (group-leases.ts).
+// only after that commit, because on this engine a commit costs more than the statements in it.
 import type { Database, Statement } from 'better-sqlite3';
-import {
-  fanOutReaches, NO_ANSWERS, type ClaimedDelivery, type DeliveryOutcome, type DeliveryStore, type EagerClaim, type FanOut,
-  type NewEvent,
-} from '../delivery-store.js';
-import { toDetail, toSummary, type DeliveryRow } from '../delivery-row.js';
-import { GroupLeases } from './group-leases.js';
+import { fanOutReaches, type AttemptFollowUp, type FanOut, type NewEvent } from '../../domain/deliveries.js';
+import { LISTED_AS_SUCCESS, SUCCESS } from '../../domain/delivery-policy.js';
+import { defaultFollowUp } from '../follow-up.js';
+import type { ClaimedDelivery, ClaimRequest, DeliveryOutcome, DeliveryStore } from '../delivery-store.js';
+import { CLAIM_COLUMNS, SUMMARY_COLUMNS, toClaimed, toDetail, toSummary, type DeliveryRow } from '../delivery-row.js';
 import type { HookCache } from './hook-cache.js';
-import { LeaseBook } from './lease-book.js';
-
-
-const SUMMARY_COLUMNS = `id, guid, event, action, repository_id, redelivery, url, status, status_code, duration, delivered_at`;
 
 /** One write waiting for the next group commit. */
 interface Work {
@@ -28,142 +19,129 @@ interface Work {
 
 export function sqliteDeliveries(db: Database, hooks: HookCache): DeliveryStore {
   const insertEvent = db.prepare(`INSERT INTO events (guid, event, action, repository_id, organization_id, payload, created_at)
-                                  VALUES (?, ?, ?, ?, ?, ?, ?)`);
-  // A delivery leased at acceptance carries its lease in this insert: the row is written once, not
-  // inserted and then leased.
-  const insertDelivery = db.prepare(`INSERT INTO deliveries (hook_id, event_id, guid, event, action, repository_id,
-                                       redelivery, due_at, created_at, lease_owner, lease_until, attempts)
-                                     VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?)`);
-  // Oldest due rows first, skipping hooks already at their in-flight cap. Rows are read one at a time
-  // until the batch is full (each hook getting at most its remaining share): reading a fixed window
-  // four times the batch cost more than everything else in a claim.
-  const dueRows = db.prepare(`SELECT id, hook_id, event_id, guid, event, action, redelivery FROM deliveries
+                                  VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (guid) DO NOTHING`);
+  const storedEvent = db.prepare(`SELECT e.id, (SELECT count(*) FROM deliveries d WHERE d.event_id = e.id AND d.redelivery = 0) AS deliveries
+                                  FROM events e WHERE e.guid = ?`);
+  const insertDelivery = db.prepare(`INSERT INTO deliveries (hook_id, event_id, guid, event, action, repository_id, redelivery, due_at, created_at)
+                                     VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?)`);
+  // The per-hook cap: every hook's pending rows under an unexpired lease (the in-flight index).
+  const inFlight = db.prepare(`SELECT hook_id, count(*) AS n FROM deliveries
+      WHERE state = 'pending' AND lease_owner IS NOT NULL AND lease_until >= ? GROUP BY hook_id`);
+  // Oldest due rows first, skipping hooks already at their cap; read one at a time until the batch is full.
+  const dueRows = db.prepare(`SELECT ${CLAIM_COLUMNS} FROM deliveries
       WHERE state = 'pending' AND due_at <= @now AND (lease_until IS NULL OR lease_until < @now)
         AND hook_id NOT IN (SELECT value FROM json_each(@capped))
       ORDER BY due_at, id`);
   const lease = db.prepare('UPDATE deliveries SET lease_owner = ?, lease_until = ?, attempts = attempts + 1 WHERE id = ?');
-  const leases = new LeaseBook();
-  const groupLeases = new GroupLeases();
-  // No RETURNING: the hook is known from the lease book, and `changes` says whether the lease held.
   const complete = db.prepare(`UPDATE deliveries SET state = 'done', url = @url, status = @status,
       status_code = @statusCode, duration = @duration, delivered_at = @deliveredAt, request_headers = @requestHeaders,
-      response_headers = @responseHeaders, response_body = @responseBody, lease_owner = NULL, lease_until = NULL
-    WHERE id = @id AND lease_owner = @worker AND state = 'pending'`);
-  const hookOfDelivery = db.prepare('SELECT hook_id FROM deliveries WHERE id = ?').pluck();
-  const setLast = db.prepare('UPDATE hooks SET last_code = ?, last_status = ?, last_message = ? WHERE id = ?');
-  // Statements used on every delivery or request are compiled once; compiling one costs more than running it.
-  const rememberPush = db.prepare(`INSERT INTO latest_pushes (repository_id, event_id) VALUES (?, ?)
-                                   ON CONFLICT (repository_id) DO UPDATE SET event_id = excluded.event_id`);
-  const latestPush = db.prepare(`SELECT e.payload, e.action FROM latest_pushes p JOIN events e ON e.id = p.event_id
-                                 WHERE p.repository_id = ?`);
-  const redeliver = db.prepare(`INSERT INTO deliveries (hook_id, event_id, guid, event, action, repository_id, redelivery, due_at, created_at)
-      SELECT hook_id, event_id, guid, event, action, repository_id, 1, ?, ? FROM deliveries
-      WHERE id = ? AND hook_id = ? AND state = 'done'`);
+      response_headers = @responseHeaders, response_body = @responseBody, lease_owner = NULL, lease_until = NULL,
+      next_attempt_at = @nextAttemptAt
+    WHERE id = @id AND lease_owner = @worker AND state = 'pending' RETURNING hook_id`).pluck();
+  // The next automatic attempt: a pending row of the same event, hook and guid.
+  const insertRetry = db.prepare(`INSERT INTO deliveries (hook_id, event_id, guid, event, action, repository_id, redelivery,
+        due_at, created_at, attempt, kind, retry_index)
+      SELECT hook_id, event_id, guid, event, action, repository_id, 1, @dueAt, @now,
+        (SELECT max(x.attempt) FROM deliveries x WHERE x.event_id = d.event_id AND x.hook_id = d.hook_id) + 1, 'retry', @retryIndex
+      FROM deliveries d WHERE d.id = @id`);
+  // Once an attempt succeeds, the event's scheduled automatic attempts to that hook are not made.
+  const cancelRetries = db.prepare(`DELETE FROM deliveries WHERE state = 'pending' AND kind = 'retry' AND lease_owner IS NULL
+      AND (event_id, hook_id) = (SELECT event_id, hook_id FROM deliveries WHERE id = ?)`);
+  const setLast = db.prepare(`UPDATE hooks SET last_code = @code, last_status = @status, last_message = @message,
+      failing_since = CASE WHEN @success THEN NULL ELSE coalesce(failing_since, @at) END WHERE id = @hookId`);
+  const disableHook = db.prepare(`UPDATE hooks SET active = 0, last_code = @code, last_status = @status, last_message = @message
+      WHERE id = @hookId AND active = 1 AND failing_since <= @failingSince`);
+  const cancelPending = db.prepare(`DELETE FROM deliveries WHERE hook_id = ? AND state = 'pending' AND lease_owner IS NULL`);
+  const latestPush = db.prepare(`SELECT payload, action FROM events WHERE repository_id = ? AND event = 'push' ORDER BY id DESC LIMIT 1`);
+  const redeliver = db.prepare(`INSERT INTO deliveries (hook_id, event_id, guid, event, action, repository_id, redelivery, due_at, created_at,
+        attempt, kind)
+      SELECT hook_id, event_id, guid, event, action, repository_id, 1, ?, ?,
+        (SELECT max(x.attempt) FROM deliveries x WHERE x.event_id = d.event_id AND x.hook_id = d.hook_id) + 1, 'manual'
+      FROM deliveries d WHERE id = ? AND hook_id = ? AND state = 'done'`);
+  // Each event's latest recorded attempt to the hook, in the window, when it failed.
+  const failedLatest = db.prepare(`SELECT d.id FROM deliveries d JOIN events e ON e.id = d.event_id
+      WHERE d.hook_id = @hookId AND d.state = 'done' AND e.created_at >= @since AND (@until IS NULL OR e.created_at < @until)
+        AND NOT (d.status_code BETWEEN ${SUCCESS.min} AND ${SUCCESS.max})
+        AND d.id = (SELECT max(y.id) FROM deliveries y WHERE y.event_id = d.event_id AND y.hook_id = d.hook_id AND y.state = 'done')
+      ORDER BY d.event_id LIMIT @limit`).pluck();
   const payloadById = db.prepare('SELECT payload FROM events WHERE id = ?').pluck();
   const release = db.prepare(`UPDATE deliveries SET lease_owner = NULL, lease_until = NULL
                               WHERE lease_owner = ? AND state = 'pending'`);
-  const nextDue = db.prepare(`SELECT min(CASE WHEN lease_until IS NOT NULL AND lease_until > due_at THEN lease_until ELSE due_at END)
-                              FROM deliveries WHERE state = 'pending'`).pluck();
+  // Through the indexes: the earliest unleased due time, and the earliest lease to expire (few rows), so
+  // waiting attempts are never read one by one.
+  const nextDue = db.prepare(`SELECT min(t) FROM (
+      SELECT min(due_at) AS t FROM deliveries WHERE state = 'pending' AND lease_owner IS NULL
+      UNION ALL SELECT min(max(lease_until, due_at)) FROM deliveries WHERE state = 'pending' AND lease_owner IS NOT NULL)`).pluck();
   const detailById = db.prepare(`SELECT d.*, e.payload FROM deliveries d JOIN events e ON e.id = d.event_id
                                  WHERE d.id = ? AND d.hook_id = ? AND d.state = 'done'`);
   /** Listing statements by their WHERE/ORDER shape (a handful of variants). */
   const listings = new Map<string, Statement>();
 
-  function acceptEventWork(e: NewEvent, fanOut: FanOut, dueAt: number, eager: EagerClaim | undefined) {
-    const eventId = Number(insertEvent.run(e.guid, e.event, e.action, e.repositoryId, e.organizationId, e.payload, e.now).lastInsertRowid);
-    const offer = eager ? openOffer(eager) : null;
-    const claimed: ClaimedDelivery[] = [];
+  function acceptEventWork(e: NewEvent, fanOut: FanOut, dueAt: number) {
+    const inserted = insertEvent.run(e.guid, e.event, e.action, e.repositoryId, e.organizationId, e.payload, e.now);
+    if (inserted.changes === 0) {
+      const stored = storedEvent.get(e.guid) as { id: number; deliveries: number };
+      return { eventId: stored.id, deliveries: stored.deliveries };
+    }
+    const eventId = Number(inserted.lastInsertRowid);
     let deliveries = 0;
     for (const owner of fanOut.owners) {
       for (const hook of hooks.activeHooksOf(owner)) {
         if (!fanOutReaches(fanOut, hook)) continue;
         deliveries++;
-        const taken = offer !== null && takeSlot(offer, hook.id);
-        const owner = taken ? offer.eager.worker : null;
-        const until = taken ? offer.terms.leaseUntil : null;
-        const id = Number(insertDelivery.run(hook.id, eventId, e.guid, e.event, e.action, e.repositoryId, dueAt, e.now,
-          owner, until, taken ? 1 : 0).lastInsertRowid);
-        if (!taken) continue;
-        leases.add(id, hook.id, offer.eager.worker, offer.terms.leaseUntil);
-        claimed.push({ id, guid: e.guid, event: e.event, action: e.action, redelivery: false, eventId, hook, payload: e.payload });
+        insertDelivery.run(hook.id, eventId, e.guid, e.event, e.action, e.repositoryId, dueAt, e.now);
       }
     }
-    if (fanOut.rememberAsLatestPush && e.repositoryId !== null) rememberPush.run(e.repositoryId, eventId);
-    // Last, so a write that fails leaves nothing to hand over (its leases go with the lease book's restore).
-    if (offer && claimed.length > 0) groupLeases.leasedAtAcceptance(offer.eager, claimed);
-    return { eventId, deliveries, leased: claimed.length };
+    return { eventId, deliveries };
   }
 
-  /** A worker's offer as this write sees it: the room left after what the group already leased to it. */
-  function openOffer(eager: EagerClaim) {
-    const terms = eager.terms();
-    if (!terms) return null;
-    const inGroup = groupLeases.leasedTo(eager.worker);
-    return { eager, terms, room: terms.room - inGroup.claimed - inGroup.atAcceptance, inFlight: null as Map<number, number> | null };
-  }
-
-  /** Whether the offering worker takes this hook's new delivery: room left, and the hook below its cap. */
-  function takeSlot(offer: NonNullable<ReturnType<typeof openOffer>>, hookId: number): boolean {
-    if (offer.room <= 0) return false;
-    offer.inFlight ??= leases.inFlightByHook(offer.terms.now, offer.eager.worker, offer.eager.answered);
-    const n = offer.inFlight.get(hookId) ?? 0;
-    if (n >= offer.eager.perHook) return false;
-    offer.inFlight.set(hookId, n + 1);
-    offer.room--;
-    return true;
-  }
-
-  function claimDueWork(worker: string, now: number, leaseUntil: number, limit: number, perHook: number, answered: ReadonlyMap<number, unknown>) {
-    // Leased at acceptance in this group: after this claim was queued, so not in the limit it was given.
-    limit -= groupLeases.leasedTo(worker).atAcceptance;
-    if (limit <= 0) return [];
-    const inFlight = leases.inFlightByHook(now, worker, answered);
-    const capped = [...inFlight].filter(([, n]) => n >= perHook).map(([hookId]) => hookId);
+  function claimDueWork({ worker, now, leaseUntil, limit, perHook }: ClaimRequest) {
+    const counts = new Map<number, number>();
+    for (const r of inFlight.all(now) as Array<{ hook_id: number; n: number }>) counts.set(r.hook_id, r.n);
+    const capped = [...counts].filter(([, n]) => n >= perHook).map(([hookId]) => hookId);
     const rows: DeliveryRow[] = [];
     let read = 0;
     for (const r of dueRows.iterate({ now, capped: JSON.stringify(capped) }) as IterableIterator<DeliveryRow>) {
       // A hook that reaches its cap during this read has its remaining rows skipped one by one: stop
       // after a few batches' worth rather than walk a deep backlog of one hook.
       if (++read > limit * 4) break;
-      const n = inFlight.get(r.hook_id) ?? 0;
+      const n = counts.get(r.hook_id) ?? 0;
       if (n >= perHook) continue;
-      inFlight.set(r.hook_id, n + 1);
+      counts.set(r.hook_id, n + 1);
       rows.push(r);
       if (rows.length === limit) break;
     }
     // Leased only after the read: a statement may not write while another one is still reading.
-    for (const r of rows) {
-      lease.run(worker, leaseUntil, r.id);
-      leases.add(r.id, r.hook_id, worker, leaseUntil);
-    }
-    groupLeases.claimed(worker, rows.length);
+    for (const r of rows) lease.run(worker, leaseUntil, r.id);
     const claimed: ClaimedDelivery[] = [];
     for (const r of rows) {
       const hook = hooks.hook(r.hook_id);
       if (!hook) continue;
-      claimed.push({
-        id: r.id, guid: r.guid, event: r.event, action: r.action, redelivery: r.redelivery === 1,
-        eventId: r.event_id, hook,
-      });
+      claimed.push(toClaimed(r, hook));
     }
     return claimed.sort((a, b) => a.id - b.id); // id order, as on PostgreSQL
   }
 
-  // A hook's last_response is the outcome of its latest recorded delivery: within one group only the
-  // last one per hook is written, once, just before the commit.
-  const lastResponses = new Map<number, { code: number; status: string; message: string }>();
-  function recordOutcomeWork(params: { id: number; worker: string; statusCode: number; status: string } & Record<string, unknown>): boolean {
-    // Read before the row changes; a lease dropped from the book on expiry may still be this worker's.
-    const hookId = leases.hookOf(params.id, params.worker) ?? (hookOfDelivery.get(params.id) as number | undefined);
-    if (hookId === undefined || complete.run(params).changes === 0) return false;
-    leases.end(params.id, params.worker);
-    const ok = params.statusCode >= 200 && params.statusCode < 300;
+  // Rule: a hook's last_response is the outcome of its latest recorded delivery, so within one group
+  // only the last one per hook is written, once, just before the commit (then any disabling).
+  const lastResponses = new Map<number, AttemptFollowUp>();
+  function recordOutcomeWork(params: { id: number } & Record<string, unknown>, followUp: AttemptFollowUp): boolean {
+    const hookId = complete.get(params) as number | undefined;
+    if (hookId === undefined) return false;
+    if (followUp.next) insertRetry.run({ id: params.id, dueAt: followUp.next.dueAt, now: params.deliveredAt, retryIndex: followUp.next.retryIndex });
+    if (followUp.success) cancelRetries.run(params.id);
     lastResponses.delete(hookId); // re-inserted last, so the map keeps completion order
-    lastResponses.set(hookId, { code: params.statusCode, status: ok ? 'active' : 'failed', message: params.status });
+    lastResponses.set(hookId, followUp);
     return true;
   }
   function writeLastResponses() {
-    for (const [hookId, r] of lastResponses) setLast.run(r.code, r.status, r.message, hookId);
+    for (const [hookId, f] of lastResponses) {
+      setLast.run({ hookId, ...f.lastResponse, success: f.success ? 1 : 0, at: f.at });
+      if (f.disable && disableHook.run({ hookId, failingSince: f.disable.failingSince, ...f.disable.lastResponse }).changes > 0) {
+        cancelPending.run(hookId);
+        hooks.invalidate();
+      }
+    }
     lastResponses.clear();
   }
 
@@ -182,40 +160,26 @@ export function sqliteDeliveries(db: Database, hooks: HookCache): DeliveryStore 
   const flushGroup = function flushGroup() {
     const items = group;
     group = [];
-    groupLeases.reset();
-    // The lease book changes with the claims and outcomes in the group: it rolls back with them.
-    const leasesBefore = leases.snapshot();
     let results: unknown[];
     try {
       results = runGroup.immediate(items);
     } catch {
       // Something in the group failed and all of it rolled back: run each write on its own, so only
       // the one that fails is answered with its error.
-      leases.restore(leasesBefore);
       lastResponses.clear();
-      groupLeases.reset();
       for (const w of items) {
-        const before = leases.snapshot();
         try {
-          const result = runAlone.immediate(w);
-          groupLeases.handOver();
-          w.resolve(result);
+          w.resolve(runAlone.immediate(w));
         } catch (err) {
-          leases.restore(before);
           lastResponses.clear();
           w.reject(err);
         }
       }
       return;
     }
-    groupLeases.handOver();
     items.forEach((w, i) => w.resolve(results[i]));
   };
-  /**
-   * Queues a write for this turn's group commit (run by setImmediate, after the turn's I/O callbacks);
-   * resolves with its result once committed. Pacing commits further (at most one per millisecond) was
-   * measured: no CPU saved, +1.5 ms median latency.
-   */
+  /** Queues a write for this turn's group commit (run by setImmediate); resolves once committed. */
   function grouped<T>(run: () => T): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       if (group.push({ run, resolve, reject }) === 1) setImmediate(flushGroup);
@@ -223,8 +187,8 @@ export function sqliteDeliveries(db: Database, hooks: HookCache): DeliveryStore 
   }
 
   return {
-    acceptEvent(event: NewEvent, fanOut: FanOut, dueAt: number, eager?: EagerClaim) {
-      return grouped(() => acceptEventWork(event, fanOut, dueAt, eager));
+    acceptEvent(event: NewEvent, fanOut: FanOut, dueAt: number) {
+      return grouped(() => acceptEventWork(event, fanOut, dueAt));
     },
 
     async findLatestPush(repositoryId) {
@@ -237,8 +201,16 @@ export function sqliteDeliveries(db: Database, hooks: HookCache): DeliveryStore 
       return info.changes > 0 ? Number(info.lastInsertRowid) : null;
     },
 
-    claimDue(worker: string, now: number, leaseUntil: number, limit: number, perHook: number, answered = NO_ANSWERS) {
-      return grouped(() => claimDueWork(worker, now, leaseUntil, limit, perHook, answered));
+    async replayFailed({ hookId, since, until, limit, now, dueAt }) {
+      return db.transaction(() => {
+        const ids = failedLatest.all({ hookId, since, until, limit: limit + 1 }) as number[];
+        for (const id of ids.slice(0, limit)) redeliver.run(dueAt, now, id, hookId);
+        return { queued: Math.min(ids.length, limit), truncated: ids.length > limit };
+      }).immediate();
+    },
+
+    claimDue(request: ClaimRequest) {
+      return grouped(() => claimDueWork(request));
     },
 
     async loadPayloads(eventIds) {
@@ -248,18 +220,21 @@ export function sqliteDeliveries(db: Database, hooks: HookCache): DeliveryStore 
       return map;
     },
 
-    completeDelivery(id: number, worker: string, o: DeliveryOutcome) {
+    completeDelivery(id: number, worker: string, o: DeliveryOutcome, followUp = defaultFollowUp(o)) {
       const params = {
         id, worker, url: o.url, status: o.status, statusCode: o.statusCode, duration: o.duration,
         deliveredAt: o.deliveredAt, requestHeaders: JSON.stringify(o.requestHeaders),
         responseHeaders: o.responseHeaders === null ? null : JSON.stringify(o.responseHeaders),
-        responseBody: o.responseBody,
+        responseBody: o.responseBody, nextAttemptAt: followUp.next?.dueAtText ?? null,
       };
-      return grouped(() => recordOutcomeWork(params));
+      return grouped(() => recordOutcomeWork(params, followUp));
+    },
+
+    async cancelPendingAttempts(hookId) {
+      return grouped(() => cancelPending.run(hookId).changes);
     },
 
     async releaseClaims(worker) {
-      leases.endAllOf(worker);
       return release.run(worker).changes;
     },
 
@@ -276,8 +251,9 @@ export function sqliteDeliveries(db: Database, hooks: HookCache): DeliveryStore 
       const where = ['hook_id = @hookId', "state = 'done'"];
       if (q.before !== undefined) where.push('id < @before');
       if (q.after !== undefined) where.push('id > @after');
-      if (q.status === 'success') where.push('status_code BETWEEN 200 AND 399');
-      if (q.status === 'failure') where.push('NOT (status_code BETWEEN 200 AND 399)');
+      const listedAsSuccess = `status_code BETWEEN ${LISTED_AS_SUCCESS.min} AND ${LISTED_AS_SUCCESS.max}`;
+      if (q.status === 'success') where.push(listedAsSuccess);
+      if (q.status === 'failure') where.push(`NOT (${listedAsSuccess})`);
       if (q.redelivery !== undefined) where.push('redelivery = @redelivery');
       // Walking towards newer rows (a "prev" page) reads ascending, then flips to newest-first.
       const order = q.after !== undefined ? 'ASC' : 'DESC';
@@ -301,9 +277,11 @@ export function sqliteDeliveries(db: Database, hooks: HookCache): DeliveryStore 
         // Through the events: a delivery is never older than its event, and events are indexed by age.
         const removed = db.prepare(`DELETE FROM deliveries WHERE state = 'done' AND created_at < @before
                                       AND event_id IN (SELECT id FROM events WHERE created_at < @before)`).run({ before }).changes;
+        // A repository's latest push stays while it is the latest: the test endpoint re-sends it.
         db.prepare(`DELETE FROM events WHERE created_at < ?
                       AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.event_id = events.id)
-                      AND NOT EXISTS (SELECT 1 FROM latest_pushes p WHERE p.event_id = events.id)`).run(before);
+                      AND (event <> 'push' OR repository_id IS NULL OR EXISTS (
+                        SELECT 1 FROM events x WHERE x.event = 'push' AND x.repository_id = events.repository_id AND x.id > events.id))`).run(before);
         return removed;
       }).immediate();
     },

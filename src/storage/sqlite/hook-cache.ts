@@ -1,13 +1,11 @@
-// Hooks as the delivery path reads them, kept between transactions. Every accepted event read its
-// owners' active hooks and every claim read each hook it leased, decoding the rows each time: a tenth
-// of the store's work per delivery. Hooks change rarely, and each change empties the cache: writes on
-// this connection say so (`invalidate`), writes by any other connection or process show as a new
-// `PRAGMA data_version`, checked at every use. (That version moves with any write by another process,
-// so with a second process on the file, as `serve --no-worker` beside `worker`, the cache is emptied
-// at almost every use: correct, but no faster. `serve` alone is the SQLite setup.)
+// Hooks as the delivery path reads them, kept between transactions so fan-out and claims do not read
+// and decode hook rows each time. Rule: every change empties the cache: writes on this connection say
+// so (`invalidate`), writes by any other connection or process show as a new `PRAGMA data_version`,
+// checked at every use (with a second process on the file the cache is then emptied at almost every
+// use: correct, but no faster).
 import type { Database, Statement } from 'better-sqlite3';
 import type { HookOwner, HookRecord } from '../../domain/model.js';
-import { rememberBounded } from '../bounded-map.js';
+import { rememberBounded } from '../../bounded-map.js';
 import { toHook, type HookRow } from '../hook-row.js';
 
 /** Entries kept before the cache starts over (a hook is a few hundred bytes). */

@@ -55,7 +55,8 @@ export function sqliteHooks(db: Database, cache: HookCache): HookStore {
         const draft = change(current, siblings(owner).filter((h) => h.id !== id));
         prepare(`UPDATE hooks SET name = @name, active = @active, events = @events, url = @url,
                       content_type = @content_type, insecure_ssl = @insecure_ssl, secret = @secret,
-                      username = @username, password = @password, updated_at = @now
+                      username = @username, password = @password, updated_at = @now,
+                      failing_since = CASE WHEN @active <> active THEN NULL ELSE failing_since END
                     WHERE id = @id`).run({ id, now, ...draftParams(draft) });
         cache.invalidate();
         return find(owner, id);
@@ -68,10 +69,6 @@ export function sqliteHooks(db: Database, cache: HookCache): HookStore {
         cache.invalidate();
         return info.changes > 0;
       }).immediate();
-    },
-    async setLastResponse(hookId, r) {
-      prepare('UPDATE hooks SET last_code = ?, last_status = ?, last_message = ? WHERE id = ?')
-        .run(r.code, r.status, r.message, hookId);
     },
   };
 }
