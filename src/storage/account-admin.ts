@@ -33,7 +33,6 @@ export const DELETE_USER_STATEMENTS = [
   'UPDATE app_installations SET suspended_by = NULL WHERE suspended_by = $user',
   'DELETE FROM app_manifest_codes WHERE owner_id = $user',
   `DELETE FROM apps WHERE id IN (${OWNED_APPS})`,
-  `DELETE FROM latest_pushes WHERE repository_id IN (${OWNED_REPOS})`,
   `DELETE FROM collaborators WHERE user_id = $user OR repo_id IN (${OWNED_REPOS})`,
   'DELETE FROM repositories WHERE owner_id = $user',
   'DELETE FROM org_members WHERE user_id = $user',

@@ -86,10 +86,8 @@ test('gauges read the database: pending deliveries, the age of the oldest due on
   assert.equal(sample(text, 'hookline_delivery_lag_seconds'), 42);
   assert.equal(sample(text, 'hookline_hooks_disabled'), 1);
 
+  // Deactivating the hook cancels what it had pending (automatic retries' rule), so nothing waits.
   assert.equal((await app.call('PATCH', `${path}/${h.id}`, { token, body: { active: false } })).statusCode, 200);
-  await app.start();
-  await arrivals(receiver, byEvent('issues'), 1);
-  await app.worker!.idle();
   text = await scrape(app);
   assert.equal(sample(text, 'hookline_hooks_disabled'), 2);
   assert.equal(sample(text, 'hookline_deliveries_pending'), 0);
