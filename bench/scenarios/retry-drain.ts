@@ -2,8 +2,7 @@
 // automatic retry (HOOKLINE_RETRY_SCHEDULE=20s, ±20 %); the receiver comes back. Reported: RSS and CPU
 // while the retries wait, and the time from the receiver's return to the last retry delivered.
 import { now, type BenchOptions } from '../common.js';
-import { ADMIN_TOKEN, freshDatabase, Hookline, pooled } from '../hookline.js';
-import { pushPayload } from '../payload.js';
+import { freshDatabase, Hookline, ingestPushes } from '../hookline.js';
 import type { Receiver } from '../receiver.js';
 
 export interface RetryDrainResult {
@@ -30,15 +29,7 @@ export async function retryDrain(o: BenchOptions, receiver: Receiver): Promise<R
     await h.hooks('r0', 1, () => receiver.url('/down/0'));
     receiver.reset();
     const t0 = now();
-    const bodies = Array.from({ length: 100 }, (_, i) => `{"event":"push","repository":"bench/r0","payload":${JSON.stringify(pushPayload(i))}}`);
-    await pooled(EVENTS, 8, async (i) => {
-      const res = await h.http.request({
-        method: 'POST', path: '/hookline/events', body: bodies[i % bodies.length],
-        headers: { authorization: `token ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
-      });
-      await res.body.text();
-      if (res.statusCode !== 202) throw new Error(`ingest → ${res.statusCode}`);
-    });
+    await ingestPushes(h, 'r0', EVENTS);
     await receiver.waitFor(EVENTS, 120_000); // every first attempt failed
     if ((now() - t0) / 1000 > 0.75 * WAIT_S) throw new Error('ingest took longer than the shortest retry wait');
     // The retries now wait: measure the process for a few seconds before the earliest is due.
