@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { Pool } from 'undici';
 import { spawnChild, type Child, type processStats } from './common.js';
-import { hookSecret, type BenchHook } from './payload.js';
+import { hookSecret, pushPayload, type BenchHook } from './payload.js';
 
 export const ADMIN_TOKEN = `hookline-bench-admin-${randomBytes(8).toString('hex')}`;
 const SECRET_KEY = randomBytes(32).toString('hex');
@@ -167,4 +167,17 @@ export async function pooled(total: number, concurrency: number, fn: (i: number)
     while (next < total) await fn(next++);
   };
   await Promise.all(Array.from({ length: Math.min(concurrency, total) }, lane));
+}
+
+/** Posts `count` push events to bench/`repo` (100 distinct payloads, 8 requests in flight); each must get its 202. */
+export async function ingestPushes(h: Hookline, repo: string, count: number): Promise<void> {
+  const bodies = Array.from({ length: 100 }, (_, i) => `{"event":"push","repository":"bench/${repo}","payload":${JSON.stringify(pushPayload(i))}}`);
+  await pooled(count, 8, async (i) => {
+    const res = await h.http.request({
+      method: 'POST', path: '/hookline/events', body: bodies[i % bodies.length],
+      headers: { authorization: `token ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
+    });
+    await res.body.text();
+    if (res.statusCode !== 202) throw new Error(`ingest → ${res.statusCode}`);
+  });
 }

@@ -13,6 +13,8 @@ export class Receiver {
   /** GUID → arrival time (ms, performance.now()), filled only while `stampGuids` is on. */
   arrivals = new Map<string, number>();
   stampGuids = false;
+  /** While set, requests to /down/… are answered 503 (a receiver that is down). */
+  down = false;
   /** Path → secret, for the sampled signature check. */
   secrets = new Map<string, string>();
   verified = 0;
@@ -34,8 +36,9 @@ export class Receiver {
           if (!this.arrivals.has(guid)) this.arrivals.set(guid, at);
         }
         if (this.count % 50 === 1) this.verify(req.url ?? '/', chunks, req.headers['x-hub-signature-256']);
-        res.writeHead(200, { 'Content-Type': 'text/plain' });
-        res.end('ok');
+        const down = this.down && (req.url ?? '').startsWith('/down/');
+        res.writeHead(down ? 503 : 200, { 'Content-Type': 'text/plain' });
+        res.end(down ? 'down' : 'ok');
         if (this.waiters.length > 0) this.settle();
       });
     });

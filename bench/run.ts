@@ -1,4 +1,4 @@
-// `npm run bench [-- --quick] [--only=raw,sqlite,postgres,bullmq,bullmq_lean,bullmq_worker,latency,fanout,list,rss,api] [--rounds=N] [--cpu-prof]`
+// `npm run bench [-- --quick] [--only=raw,sqlite,postgres,bullmq,bullmq_lean,bullmq_worker,latency,fanout,list,rss,retry_drain,api] [--rounds=N] [--cpu-prof]`
 // (`sqlite_memory`, Hookline on an in-memory SQLite database, runs only when --only names it: a diagnostic.)
 // Runs every scenario against its baseline in one run, prints the table and writes
 // bench/results/latest.json (and latest.md, the table as BENCHMARKS.md shows it).
@@ -13,6 +13,7 @@ import { apiThroughput, type ApiResult } from './scenarios/api.js';
 import { fanout, type FanoutResult } from './scenarios/fanout.js';
 import { latency, type LatencyResult } from './scenarios/latency.js';
 import { listDeliveries, type ListPoint } from './scenarios/list.js';
+import { retryDrain, type RetryDrainResult } from './scenarios/retry-drain.js';
 import { backlog, type BacklogResult } from './scenarios/rss.js';
 import {
   bullmqServiceThroughput, bullmqThroughput, hooklineThroughput, planFor, rawThroughput, type ThroughputResult,
@@ -138,6 +139,13 @@ if (wants('rss')) {
   }
 }
 
+let retries: RetryDrainResult | null = null;
+if (wants('retry_drain')) {
+  log('a receiver that was down: 10 000 events waiting for their automatic retry, then delivered');
+  retries = await attempt('retry drain', () => retryDrain(o, receiver));
+  if (retries) log(`  RSS ${round(retries.rssWaitingMb, 0)} MB and ${round(retries.cpuMsPerSWaiting, 1)} CPU ms/s while waiting; all delivered ${round(retries.deliveredAllS, 1)} s after the receiver came back`);
+}
+
 // 6. API.
 let api: ApiResult | null = null;
 if (wants('api')) {
@@ -236,6 +244,10 @@ const results = {
     list_p50_ms_1k: list1k ? round(list1k.p50) : null,
     list_p50_ms_1m: list1m ? round(list1m.p50) : null,
     list: list?.map((p) => Object.fromEntries(Object.entries(p).map(([k, v]) => [k, round(v)]))) ?? null,
+    retry_drain: retries && {
+      retries: retries.retries, rss_mb_waiting: round(retries.rssWaitingMb, 0), cpu_ms_per_s_waiting: round(retries.cpuMsPerSWaiting, 1),
+      delivered_all_s: round(retries.deliveredAllS, 1),
+    },
     rss_mb_idle: mem ? round(mem.rssIdleMb, 0) : null,
     rss_mb_100k_pending: mem ? round(mem.rssPendingMb, 0) : null,
     rss_mb_100k_pending_after_gc: mem ? round(mem.rssPendingAfterGcMb, 0) : null,
@@ -296,6 +308,7 @@ const rows: Row[] = [
   { figure: 'list deliveries p99, 1M rows', value: results.scale.list_p99_ms_1m, unit: 'ms', baseline: '1k rows', ratio: ratio(results.scale.list_p99_ms_1m, results.scale.list_p99_ms_1k), target: '≤ 5 ms', met: target('list p99 at 1M', results.scale.list_p99_ms_1m, '<= 5 ms', (v) => v <= 5) },
   { figure: 'RSS, 100 000 pending', value: results.scale.rss_mb_100k_pending, unit: 'MB', baseline: `idle ${results.scale.rss_mb_idle ?? 'n/a'} MB`, target: '≤ 300 MB', met: target('RSS 100k pending', results.scale.rss_mb_100k_pending, '<= 300 MB', (v) => v <= 300) },
   { figure: 'backlog drain (100k pending)', value: results.scale.backlog_drain_per_s, unit: 'deliveries/s', baseline: `peak RSS ${results.scale.rss_peak_mb_while_draining ?? 'n/a'} MB` },
+  { figure: 'retries of a receiver that was down (10 000, 20 s ± 20 % wait), all delivered', value: results.scale.retry_drain?.delivered_all_s ?? null, unit: 's after it came back', baseline: results.scale.retry_drain ? `while waiting: RSS ${results.scale.retry_drain.rss_mb_waiting} MB, ${results.scale.retry_drain.cpu_ms_per_s_waiting} CPU ms/s` : undefined },
   { figure: 'ingest only (no worker), 10 hooks/event', value: results.scale.ingest_only_events_per_s, unit: 'events/s', baseline: `${results.scale.ingest_only_cpu_ms_per_event ?? 'n/a'} CPU ms/event` },
   { figure: 'API GET hook', value: results.api.hookline_get_hook_per_s, unit: 'req/s', baseline: `bare fastify ${results.api.bare_fastify_per_s ?? 'n/a'}/s`, ratio: results.api.hookline_over_bare },
 ];

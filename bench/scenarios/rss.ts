@@ -1,8 +1,7 @@
 // Memory with a backlog: 100 000 pending deliveries accepted while the worker is not started (RSS of
 // the Hookline process), then the worker started to drain them (drain rate and peak RSS meanwhile).
 import { now, type BenchOptions } from '../common.js';
-import { ADMIN_TOKEN, freshDatabase, Hookline, pooled, type Engine } from '../hookline.js';
-import { pushPayload } from '../payload.js';
+import { freshDatabase, Hookline, ingestPushes, type Engine } from '../hookline.js';
 import type { Receiver } from '../receiver.js';
 
 export interface BacklogResult {
@@ -32,15 +31,7 @@ export async function backlog(o: BenchOptions, receiver: Receiver, engine: Engin
     const idle = await h.stats();
     await h.child.call('resetPeak');
     const t0 = now();
-    const bodies = Array.from({ length: 100 }, (_, i) => `{"event":"push","repository":"bench/r0","payload":${JSON.stringify(pushPayload(i))}}`);
-    await pooled(events, 8, async (i) => {
-      const res = await h.http.request({
-        method: 'POST', path: '/hookline/events', body: bodies[i % bodies.length],
-        headers: { authorization: `token ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
-      });
-      await res.body.text();
-      if (res.statusCode !== 202) throw new Error(`ingest → ${res.statusCode}`);
-    });
+    await ingestPushes(h, 'r0', events);
     const acceptS = (now() - t0) / 1000;
     const pending = await h.stats();
     await h.child.call('gc');

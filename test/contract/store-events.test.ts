@@ -72,6 +72,23 @@ for (const engine of engines) {
       }
     });
 
+    test('nextDueAt is the earliest unleased due time or lease expiry; null when nothing is pending', async () => {
+      const f = await storeFixture(engine);
+      try {
+        assert.equal(await f.store.nextDueAt(), null);
+        await f.store.acceptEvent(event('soon', f.repo.id), toPush(f.owner), 100);
+        await f.store.acceptEvent(event('later', f.repo.id), toPush(f.owner), 5000);
+        assert.equal(await f.store.nextDueAt(), 100);
+        const [leased] = await f.store.claimDue({ ...claimAll, limit: 1, now: 200, leaseUntil: 3000 });
+        assert.equal(leased.guid, 'soon');
+        assert.equal(await f.store.nextDueAt(), 3000, 'the lease expires before the other row is due');
+        assert.ok(await f.store.completeDelivery(leased.id, 'w', outcome(200)));
+        assert.equal(await f.store.nextDueAt(), 5000);
+      } finally {
+        await f.close();
+      }
+    });
+
     test("the list's status filter classifies as the delivery policy does", async () => {
       const f = await storeFixture(engine);
       try {
