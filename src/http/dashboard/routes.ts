@@ -113,8 +113,7 @@ export function registerDashboardRoutes(app: FastifyInstance, deps: DashboardDep
       const hookId = idOf((request.params as Params).hook);
       const form = (request.body ?? {}) as Form;
       try {
-        await hooks.updateConfig(scope, hookId, configOf(form));
-        await hooks.update(scope, hookId, { events: eventsOf(form), active: form.active === '1' });
+        await hooks.updateSettings(scope, hookId, configOf(form), { events: eventsOf(form), active: form.active === '1' });
       } catch (err) {
         return showHook(request, reply, fieldErrors(err), 422);
       }
