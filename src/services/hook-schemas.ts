@@ -21,15 +21,16 @@ export interface HookInput {
   active?: boolean;
 }
 
-const url = { type: 'string' };
-const contentType = { type: 'string' };
-const secret = { type: 'string' };
-const insecureSsl = { type: ['string', 'number'] };
-const events = { type: 'array', items: { type: 'string' } };
+// Stored strings are bounded (GitHub documents no limits; the URL's matches the App manifest's hook URL).
+const url = { type: 'string', maxLength: 2048 };
+const contentType = { type: 'string', maxLength: 64 };
+const secret = { type: 'string', maxLength: 1024 };
+const insecureSsl = { type: ['string', 'number'], maxLength: 8 };
+const events = { type: 'array', maxItems: 200, items: { type: 'string', maxLength: 100 } };
 const repoConfig = { type: 'object', properties: { url, content_type: contentType, secret, insecure_ssl: insecureSsl } };
 const orgConfig = {
   type: 'object',
-  properties: { ...repoConfig.properties, username: { type: 'string' }, password: { type: 'string' } },
+  properties: { ...repoConfig.properties, username: { type: 'string', maxLength: 1024 }, password: { type: 'string', maxLength: 1024 } },
 };
 
 /** R2: `additionalProperties: false`, nothing required. */
