@@ -52,6 +52,9 @@ export function registerDashboardRoutes(app: FastifyInstance, deps: DashboardDep
     const token = (request.body as Form | undefined)?.token ?? '';
     try {
       const { sessionId, expiresAt } = await deps.dashboard.signIn(token);
+      // The browser's previous session ends on the server too, so a copy of its cookie stops working.
+      const previous = request.cookies[SESSION_COOKIE];
+      if (previous) await deps.dashboard.signOut(previous);
       void reply.setCookie(SESSION_COOKIE, sessionId, {
         path: '/dashboard', httpOnly: true, sameSite: 'strict', secure: request.protocol === 'https', expires: new Date(expiresAt),
       });
