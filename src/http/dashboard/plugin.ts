@@ -10,7 +10,6 @@ import { fileURLToPath } from 'node:url';
 import { ServiceError } from '../../domain/errors.js';
 import type { Principal } from '../../services/access.js';
 import type { DashboardService } from '../../services/dashboard.js';
-import { errorBody } from '../errors.js';
 import type { RouteDeps } from '../routes/index.js';
 import type { PageContext } from './html.js';
 import { registerDashboardRoutes } from './routes.js';
@@ -134,6 +133,7 @@ export async function rootRedirect(app: FastifyInstance): Promise<void> {
       securityHeaders(reply);
       return reply.redirect('/dashboard', 302);
     }
-    return reply.code(404).send(errorBody(404, 'Not Found', undefined));
+    // The REST layer's own 404, with its credential check, exactly as before this route existed.
+    return reply.callNotFound();
   });
 }
