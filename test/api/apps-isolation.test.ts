@@ -47,7 +47,7 @@ describe('App isolation', () => {
     assert.equal((await app.call('GET', '/installation/repositories', { token: alice })).statusCode, 401);
   });
 
-  it('refuses alg none and HS256 keyed with the App’s public key', async (t) => {
+  it('refuses alg none, HS256 keyed with the App’s public key, and a JWT naming another App as iss', async (t) => {
     const { app, clock } = await appFor(t, { HOOKLINE_ALLOWED_HOSTS: 'loopback' });
     const a = await registerApp(app, 'http://127.0.0.1:9/a');
     const nowS = Math.floor(clock.now().getTime() / 1000);
@@ -56,7 +56,9 @@ describe('App isolation', () => {
     const publicPem = createPublicKey(a.pem).export({ type: 'spki', format: 'pem' }) as string;
     const hsInput = `${b64({ alg: 'HS256', typ: 'JWT' })}.${b64(claims)}`;
     const hs = `${hsInput}.${createHmac('sha256', publicPem).update(hsInput).digest('base64url')}`;
-    for (const jwt of [none, `${none}x`, hs]) {
+    const b = await registerApp(app, 'http://127.0.0.1:9/b', { name: 'Other Bot' });
+    const otherIss = await appJwt(a.pem, b.id, clock.now());
+    for (const jwt of [none, `${none}x`, hs, otherIss]) {
       const res = await app.call('GET', '/app', { token: null, headers: { authorization: `Bearer ${jwt}` } });
       assert.equal(res.statusCode, 401, `${jwt}: ${res.body}`);
     }
