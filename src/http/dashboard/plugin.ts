@@ -41,6 +41,14 @@ function securityHeaders(reply: FastifyReply): void {
   void reply.header('Referrer-Policy', 'same-origin');
 }
 
+/**
+ * Cookies are Secure when the browser is on HTTPS: when the request is, or when the public URL is (behind a
+ * TLS-terminating proxy Hookline itself sees plain HTTP).
+ */
+export function cookieSecurity(deps: Pick<RouteDeps, 'urls'>): true | 'auto' {
+  return deps.urls.html.startsWith('https:') ? true : 'auto';
+}
+
 /** Thrown by pages that need a signed-in user; answered with the sign-in page. */
 export class SignInRequired extends Error {}
 
@@ -69,7 +77,7 @@ export async function dashboardPlugin(app: FastifyInstance, deps: DashboardDeps)
   await app.register(cookie);
   await app.register(csrf, {
     sessionPlugin: '@fastify/cookie',
-    cookieOpts: { path: '/dashboard', sameSite: 'strict', httpOnly: true },
+    cookieOpts: { path: '/dashboard', sameSite: 'strict', httpOnly: true, secure: cookieSecurity(deps) },
     getUserInfo: csrfBinding,
     csrfOpts: { hmacKey: deps.csrfKey },
   });
