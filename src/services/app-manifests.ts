@@ -6,7 +6,7 @@ import type { Clock } from '../domain/clock.js';
 import { NotFound } from '../domain/errors.js';
 import type { Store } from '../storage/store.js';
 import type { AccessService, Principal } from './access.js';
-import { manifestBody } from './app-schemas.js';
+import { manifestBody, type ManifestInput } from './app-schemas.js';
 import type { AppService, RegisteredApp } from './apps.js';
 import { bodySchema } from './request-schema.js';
 import { hashToken } from './tokens.js';
@@ -31,10 +31,10 @@ export class AppManifestService {
   async createCode(principal: Principal, body: unknown): Promise<{ code: string; expiresAt: number }> {
     this.access.requireSiteAdmin(principal);
     const { manifest } = codeBody.check(body);
-    manifestBody.check(manifest);
+    const known = knownFields(manifestBody.check(manifest));
     const code = randomBytes(10).toString('hex');
     const expiresAt = this.clock.now().getTime() + CODE_TTL_MS;
-    await this.store.insertManifestCode(hashToken(code), { ownerId: principal.user.id, manifest: JSON.stringify(manifest), expiresAt });
+    await this.store.insertManifestCode(hashToken(code), { ownerId: principal.user.id, manifest: JSON.stringify(known), expiresAt });
     return { code, expiresAt };
   }
 
@@ -46,4 +46,14 @@ export class AppManifestService {
     if (!owner) throw new NotFound();
     return this.apps.registerFor(owner, JSON.parse(kept.manifest));
   }
+}
+
+const MANIFEST_KEYS: (keyof ManifestInput)[] = [
+  'name', 'url', 'hook_attributes', 'description', 'public', 'default_events', 'default_permissions', 'redirect_url', 'callback_urls', 'setup_url',
+];
+
+/** The fields registration reads, each bounded by the schema; unknown keys (accepted, as on GitHub) are not kept. */
+function knownFields(manifest: ManifestInput): ManifestInput {
+  const known = Object.fromEntries(MANIFEST_KEYS.filter((k) => manifest[k] !== undefined).map((k) => [k, manifest[k]])) as unknown as ManifestInput;
+  return { ...known, hook_attributes: { url: manifest.hook_attributes.url, active: manifest.hook_attributes.active } };
 }

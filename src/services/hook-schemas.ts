@@ -21,11 +21,13 @@ export interface HookInput {
   active?: boolean;
 }
 
+// URL, secret and credentials are bounded with every other stored text (domain/text-limits.ts); these
+// bound what only the schema sees.
 const url = { type: 'string' };
-const contentType = { type: 'string' };
+const contentType = { type: 'string', maxLength: 64 };
 const secret = { type: 'string' };
-const insecureSsl = { type: ['string', 'number'] };
-const events = { type: 'array', items: { type: 'string' } };
+const insecureSsl = { type: ['string', 'number'], maxLength: 8 };
+const events = { type: 'array', maxItems: 200, items: { type: 'string', maxLength: 100 } };
 const repoConfig = { type: 'object', properties: { url, content_type: contentType, secret, insecure_ssl: insecureSsl } };
 const orgConfig = {
   type: 'object',

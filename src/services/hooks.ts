@@ -129,13 +129,24 @@ export class HookService {
 
   /** PATCH …/config merges into the existing config. */
   async updateConfig(scope: HookScope, id: number, body: unknown): Promise<HookRecord> {
+    return this.updateSettings(scope, id, body, null);
+  }
+
+  /**
+   * A config merged as PATCH …/config does and, when given, events and active replaced, validated and
+   * saved as one change (the dashboard's settings form), so a refused half saves nothing.
+   */
+  async updateSettings(scope: HookScope, id: number, body: unknown, settings: { events: string[]; active: boolean } | null): Promise<HookRecord> {
     const kind = HOOK_KINDS[scope.owner.type];
     const input = kind.config.check(body);
     const updated = await this.deps.store.updateHook(scope.owner, id, this.now(), (current, siblings) => {
       const errors: FieldError[] = [];
       const config = this.buildConfig(kind, input, current.config, errors);
+      if (settings) errors.push(...checkEventNames(settings.events, kind.events));
       if (errors.length > 0) throw new ValidationFailed(errors);
-      const draft: HookDraft = { name: current.name, active: current.active, events: current.events, config: config! };
+      const draft: HookDraft = {
+        name: current.name, active: settings?.active ?? current.active, events: settings ? normaliseEvents(settings.events) : current.events, config: config!,
+      };
       this.checkSiblings(scope.owner.type, draft, siblings, current);
       return draft;
     });

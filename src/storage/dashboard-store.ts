@@ -30,7 +30,7 @@ export interface HourlyHealth {
 export interface HookAlert {
   hookId: number;
   ownerType: HookOwnerType;
-  /** `owner/name` for repository hooks, the login for organization hooks. */
+  /** `owner/name` for repository hooks, the login for organization hooks, the App's name for App hooks. */
   ownerName: string;
   url: string;
   active: boolean;

@@ -35,6 +35,21 @@ const FORM_LIMIT_BYTES = 256 * 1024;
 const CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
   + "form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'";
 
+/** Headers every dashboard response carries, set where a response starts (hooks, error handler, root redirect). */
+function securityHeaders(reply: FastifyReply): void {
+  void reply.header('Content-Security-Policy', CSP);
+  void reply.header('X-Content-Type-Options', 'nosniff');
+  void reply.header('Referrer-Policy', 'same-origin');
+}
+
+/**
+ * Cookies are Secure when the browser is on HTTPS: when the request is, or when the public URL is (behind a
+ * TLS-terminating proxy Hookline itself sees plain HTTP).
+ */
+export function cookieSecurity(deps: Pick<RouteDeps, 'urls'>): true | 'auto' {
+  return deps.urls.html.startsWith('https:') ? true : 'auto';
+}
+
 /** Thrown by pages that need a signed-in user; answered with the sign-in page. */
 export class SignInRequired extends Error {}
 
@@ -63,7 +78,7 @@ export async function dashboardPlugin(app: FastifyInstance, deps: DashboardDeps)
   await app.register(cookie);
   await app.register(csrf, {
     sessionPlugin: '@fastify/cookie',
-    cookieOpts: { path: '/dashboard', sameSite: 'strict', httpOnly: true },
+    cookieOpts: { path: '/dashboard', sameSite: 'strict', httpOnly: true, secure: cookieSecurity(deps) },
     getUserInfo: csrfBinding,
     csrfOpts: { hmacKey: deps.csrfKey },
   });
@@ -71,9 +86,7 @@ export async function dashboardPlugin(app: FastifyInstance, deps: DashboardDeps)
 
   app.decorateRequest('dashboard', null);
   app.addHook('onRequest', async (request, reply) => {
-    void reply.header('Content-Security-Policy', CSP);
-    void reply.header('X-Content-Type-Options', 'nosniff');
-    void reply.header('Referrer-Policy', 'same-origin');
+    securityHeaders(reply);
     if (request.url.startsWith('/dashboard/static/')) return; // the same for everyone: no session needed
     void reply.header('Cache-Control', 'no-store');
     const sessionId = request.cookies[SESSION_COOKIE];
@@ -99,11 +112,17 @@ export async function dashboardPlugin(app: FastifyInstance, deps: DashboardDeps)
     const status = error instanceof ServiceError ? error.status : (error as FastifyError).statusCode ?? 500;
     if (status >= 500) request.log.error({ err: error, requestId: request.id }, 'unexpected error');
     const message = status >= 500 ? 'Server Error' : status === 403 ? 'Invalid or missing form token: reload the page and try again.' : error.message;
-    return reply.code(status).type('text/html').send(errorPage(pageContext(request, reply), status, message));
+    securityHeaders(reply); // the REST layer's hooks may have refused the request before the dashboard's ran
+    return reply.code(status).type('text/html').send(errorPage(errorContext(request, reply), status, message));
   });
   app.setNotFoundHandler((request, reply) => reply.code(404).type('text/html').send(errorPage(pageContext(request, reply), 404, 'Not Found')));
 
   registerDashboardRoutes(app, deps);
+}
+
+/** The frame of an error page; without the cookie parser's work (a request refused early) it is a signed-out frame. */
+function errorContext(request: FastifyRequest, reply: FastifyReply): PageContext {
+  return request.cookies ? pageContext(request, reply) : { login: null, siteAdmin: false, csrf: '' };
 }
 
 /** Whether an Origin names this host and port (a default port written out or not). */
@@ -119,7 +138,11 @@ function sameHost(origin: string, host: string): boolean {
 /** `/` sends browsers to the dashboard; API clients asking for JSON get JSON, as before. */
 export async function rootRedirect(app: FastifyInstance): Promise<void> {
   app.get('/', { config: { public: true } }, async (request, reply) => {
-    if (/\btext\/html\b/.test(request.headers.accept ?? '')) return reply.redirect('/dashboard', 302);
-    return reply.code(404).send(errorBody(404, 'Not Found', undefined));
+    if (/\btext\/html\b/.test(request.headers.accept ?? '')) {
+      securityHeaders(reply);
+      return reply.redirect('/dashboard', 302);
+    }
+    // The REST layer's own 404, with its credential check, exactly as before this route existed.
+    return reply.callNotFound();
   });
 }

@@ -3,7 +3,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { NotFound, ServiceError, ValidationFailed, type FieldError } from '../../domain/errors.js';
 import type { HookAccess, HookScope, Principal } from '../../services/access.js';
-import { SESSION_COOKIE, SignInRequired, pageContext, type DashboardDeps } from './plugin.js';
+import { SESSION_COOKIE, SignInRequired, cookieSecurity, pageContext, type DashboardDeps } from './plugin.js';
 import { deliveryPage, hookPage } from './views-deliveries.js';
 import { deletePage, overviewPage, ownerBase, ownerPage, signInPage } from './views-hooks.js';
 import { sitePage } from './views-site.js';
@@ -52,8 +52,11 @@ export function registerDashboardRoutes(app: FastifyInstance, deps: DashboardDep
     const token = (request.body as Form | undefined)?.token ?? '';
     try {
       const { sessionId, expiresAt } = await deps.dashboard.signIn(token);
+      // The browser's previous session ends on the server too, so a copy of its cookie stops working.
+      const previous = request.cookies[SESSION_COOKIE];
+      if (previous) await deps.dashboard.signOut(previous);
       void reply.setCookie(SESSION_COOKIE, sessionId, {
-        path: '/dashboard', httpOnly: true, sameSite: 'strict', secure: request.protocol === 'https', expires: new Date(expiresAt),
+        path: '/dashboard', httpOnly: true, sameSite: 'strict', secure: cookieSecurity(deps), expires: new Date(expiresAt),
       });
       return reply.redirect('/dashboard', 303);
     } catch (err) {
@@ -113,8 +116,7 @@ export function registerDashboardRoutes(app: FastifyInstance, deps: DashboardDep
       const hookId = idOf((request.params as Params).hook);
       const form = (request.body ?? {}) as Form;
       try {
-        await hooks.updateConfig(scope, hookId, configOf(form));
-        await hooks.update(scope, hookId, { events: eventsOf(form), active: form.active === '1' });
+        await hooks.updateSettings(scope, hookId, configOf(form), { events: eventsOf(form), active: form.active === '1' });
       } catch (err) {
         return showHook(request, reply, fieldErrors(err), 422);
       }

@@ -1,6 +1,7 @@
 // The site administrator's status page, and the dashboard's error page.
 import type { SiteStatus } from '../../services/dashboard.js';
-import { html, page, type PageContext } from './html.js';
+import type { HookAlert } from '../../storage/dashboard-store.js';
+import { html, page, type Html, type PageContext } from './html.js';
 import { ownerBase } from './views-hooks.js';
 
 export function sitePage(ctx: PageContext, s: SiteStatus): string {
@@ -24,14 +25,20 @@ export function sitePage(ctx: PageContext, s: SiteStatus): string {
         <thead><tr><th>Owner</th><th>URL</th><th>Active</th><th>Last response</th></tr></thead>
         <tbody>${s.alerts.map((a) => html`
           <tr>
-            <td>${a.ownerName}</td>
-            <td><a href="${ownerBase(`${a.ownerType === 'repository' ? 'repos' : 'orgs'}/${a.ownerName}`)}/hooks/${a.hookId}">${a.url}</a></td>
+            <td>${a.ownerType === 'integration' ? `App ${a.ownerName}` : a.ownerName}</td>
+            <td>${alertLink(a)}</td>
             <td>${a.active ? 'yes' : html`<span class="bad">no</span>`}</td>
             <td>${a.lastCode ?? ''} ${a.lastStatus ?? ''}</td>
           </tr>`)}
         </tbody>
       </table>`}
     </div>`);
+}
+
+/** The hook's page, for repository and organization hooks; App hooks have none, so their URL is text. */
+function alertLink(a: HookAlert): Html | string {
+  if (a.ownerType === 'integration') return a.url;
+  return html`<a href="${ownerBase(`${a.ownerType === 'repository' ? 'repos' : 'orgs'}/${a.ownerName}`)}/hooks/${a.hookId}">${a.url}</a>`;
 }
 
 export function errorPage(ctx: PageContext, status: number, message: string): string {
