@@ -48,6 +48,8 @@ const SECRET_CACHE_ENTRIES = 10_000;
 export class DeliveryWorker {
   readonly id = `worker-${randomUUID()}`;
   private running = false;
+  /** A claim is under way (idle() must not mistake its rows, leased but not yet in flight, for none). */
+  private claiming = false;
   private inFlight = new Set<Task>();
   /**
    * Outcomes received but not yet recorded. Rule: a slot is free once its receiver has answered (the
@@ -114,7 +116,8 @@ export class DeliveryWorker {
       await Promise.allSettled([...this.inFlight, ...this.recording].map((t) => t.done));
       const next = await this.opts.store.nextDueAt();
       const due = next !== null && next <= this.opts.clock.now().getTime();
-      if (!due && this.inFlight.size === 0 && this.recording.size === 0) return;
+      // A claim in progress holds rows that are neither due nor in flight yet.
+      if (!due && !this.claiming && this.inFlight.size === 0 && this.recording.size === 0) return;
       this.wake();
       await new Promise((r) => setTimeout(r, 5));
     }
@@ -141,10 +144,13 @@ export class DeliveryWorker {
         try {
           this.lastClaimAt = performance.now();
           const now = clock.now().getTime();
+          this.claiming = true;
           claimed = await store.claimDue({ worker: this.id, now, leaseUntil: now + leaseMs, limit: free, perHook: this.opts.perHook });
           if (claimed.length > 0) this.dispatch(claimed);
         } catch (err) {
           this.opts.logger?.error({ err }, 'claiming deliveries failed; will retry');
+        } finally {
+          this.claiming = false;
         }
       }
       if (!this.running) break;
