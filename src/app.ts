@@ -4,6 +4,7 @@
 import { createHmac } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import type { Config } from './config.js';
+import { DeliveryLog } from './delivery/delivery-log.js';
 import { DeliveryPruner } from './delivery/pruner.js';
 import { createSender, type Sender } from './delivery/send.js';
 import { sendOnce } from './delivery/send-once.js';
@@ -44,6 +45,8 @@ export interface WorkerApp {
   pruner: DeliveryPruner | null;
   store: Store;
   logger: Logger;
+  /** Logs failed deliveries and a summary each minute with traffic (null when this process runs no worker). */
+  deliveryLog: DeliveryLog | null;
   /** The unauthenticated /metrics and /healthz listener, when HOOKLINE_METRICS_PORT is set (not listening). */
   metricsHttp: FastifyInstance | null;
   /** Starts the worker, its cross-process wake-ups and the pruner (when the configuration runs a worker). */
@@ -134,6 +137,8 @@ function deliverySide(config: Config, store: Store, box: SecretBox, clock: Clock
       secretsOf: (hook) => secretsOf(hook),
     })
     : null;
+  const deliveryLog = worker ? new DeliveryLog(logger, store, clock) : null;
+  if (deliveryLog) worker?.onAttempt(deliveryLog.attempt);
   worker?.onAttempt((a) => metrics.recordAttempt({ outcome: a.success ? 'success' : 'failure', attemptKind: a.kind, durationSeconds: a.durationSeconds }));
   const metricsHttp = config.metricsPort === null ? null : buildMetricsServer(metrics);
   const pruner = config.runWorker ? new DeliveryPruner(store, clock, config.deliveryRetentionDays, logger) : null;
@@ -145,15 +150,18 @@ function deliverySide(config: Config, store: Store, box: SecretBox, clock: Clock
     store,
     logger,
     metricsHttp,
+    deliveryLog,
     async start() {
       if (!worker) return;
       worker.start();
       pruner?.start();
+      deliveryLog?.start();
       if (store.capabilities.multiProcess) unlisten = await store.listenForDue(() => worker.queued());
     },
     close: once(async () => {
       await metricsHttp?.close();
       pruner?.stop();
+      deliveryLog?.stop();
       await unlisten();
       await worker?.stop();
       await sender.close();

@@ -11,7 +11,7 @@ import { rememberBounded } from '../bounded-map.js';
 import type { Store } from '../storage/store.js';
 import { describeAttempt, type AttemptListener } from './attempts.js';
 import { BodyCache, bodyKey } from './body-cache.js';
-import { encodeBody, prepare, type HookSecrets } from './prepare.js';
+import { encodeBody, prepare, type HookSecrets, type PreparedRequest } from './prepare.js';
 import type { Sender } from './send.js';
 import { Signer } from './signer.js';
 
@@ -224,11 +224,19 @@ export class DeliveryWorker {
 
   private async deliver(delivery: ClaimedDelivery, body: Buffer): Promise<void> {
     const { sender, clock } = this.opts;
-    const secrets = this.secretsFor(delivery.hook);
-    const signatures = secrets.secret === null ? null : await this.signer.sign(body, secrets.secret);
-    const req = prepare(delivery, body, signatures, secrets);
+    let req: PreparedRequest;
+    try {
+      const secrets = this.secretsFor(delivery.hook);
+      const signatures = secrets.secret === null ? null : await this.signer.sign(body, secrets.secret);
+      req = prepare(delivery, body, signatures, secrets);
+    } catch (err) {
+      // Retrying cannot fix a secret sealed under another key: the attempt fails, visibly, with the reason.
+      this.opts.logger?.error({ err, hook: delivery.hook.id, delivery: delivery.id }, 'delivery could not be prepared');
+      this.handOver(delivery, unpreparedOutcome(delivery, isoSeconds(clock.now())));
+      return;
+    }
     const result = await sender.send(req);
-    const outcome: DeliveryOutcome = {
+    this.handOver(delivery, {
       url: req.url,
       status: result.status,
       statusCode: result.statusCode,
@@ -237,7 +245,12 @@ export class DeliveryWorker {
       requestHeaders: req.recordedHeaders,
       responseHeaders: result.responseHeaders,
       responseBody: result.responseBody,
-    };
+    });
+  }
+
+  /** The attempt is over: its outcome goes to recording, and the slot frees when the caller returns. */
+  private handOver(delivery: ClaimedDelivery, outcome: DeliveryOutcome): void {
+    const { clock } = this.opts;
     const recording = new Task();
     this.recording.add(recording);
     const followUp = followUpAfter(this.opts.retries ?? ONE_ATTEMPT, delivery, outcome, clock.now().getTime());
@@ -336,3 +349,16 @@ class Task {
   done: Promise<void> = Promise.resolve();
 }
 
+/** The recorded failure of an attempt that could not be prepared (its hook's secret does not decrypt). */
+function unpreparedOutcome(delivery: ClaimedDelivery, deliveredAt: string): DeliveryOutcome {
+  return {
+    url: delivery.hook.config.url,
+    status: "Couldn't prepare the delivery: the hook's secret cannot be decrypted with this process's HOOKLINE_SECRET_KEY",
+    statusCode: 0,
+    duration: 0,
+    deliveredAt,
+    requestHeaders: {},
+    responseHeaders: null,
+    responseBody: null,
+  };
+}

@@ -2,6 +2,7 @@
 // and shortcuts for hooks, arrivals and the delivery log.
 import assert from 'node:assert/strict';
 import type { TestContext } from 'node:test';
+import type { LoggerOption } from '../../src/logger.js';
 import { ManualClock } from '../support/hooks.js';
 import { testApp, type TestApp } from '../support/app.js';
 import { startReceiver, type Received, type Receiver } from '../support/receiver.js';
@@ -23,10 +24,10 @@ export interface DeliveryRig {
 export async function deliveryRig(
   t: TestContext,
   env: Record<string, string> = {},
-  opts: { clock?: ManualClock; databaseUrl?: string; start?: boolean } = {},
+  opts: { clock?: ManualClock; databaseUrl?: string; start?: boolean; logger?: LoggerOption } = {},
 ): Promise<DeliveryRig> {
   const receiver = await startReceiver();
-  const app = await testApp({ HOOKLINE_ALLOWED_HOSTS: 'loopback', ...env }, { clock: opts.clock, databaseUrl: opts.databaseUrl });
+  const app = await testApp({ HOOKLINE_ALLOWED_HOSTS: 'loopback', ...env }, { clock: opts.clock, databaseUrl: opts.databaseUrl, logger: opts.logger });
   t.after(async () => {
     await receiver.close();
     await app.close();

@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { buildApp, type App } from '../../src/app.js';
 import { loadConfig, type Config } from '../../src/config.js';
 import type { Clock } from '../../src/domain/clock.js';
+import type { LoggerOption } from '../../src/logger.js';
 import { testDatabase } from './database.js';
 
 export const ADMIN_TOKEN = 'hookline-test-admin-token-0123456789';
@@ -21,7 +22,7 @@ export interface TestApp extends App {
   repo(token: string, name: string, org?: string): Promise<any>;
 }
 
-export async function testApp(env: Record<string, string> = {}, opts: { clock?: Clock; databaseUrl?: string; runWorker?: boolean } = {}): Promise<TestApp> {
+export async function testApp(env: Record<string, string> = {}, opts: { clock?: Clock; databaseUrl?: string; runWorker?: boolean; logger?: LoggerOption } = {}): Promise<TestApp> {
   const database = opts.databaseUrl ? { url: opts.databaseUrl, drop: async () => undefined } : testDatabase();
   const config = loadConfig({
     HOOKLINE_DATABASE_URL: database.url,
@@ -32,7 +33,7 @@ export async function testApp(env: Record<string, string> = {}, opts: { clock?: 
     HOOKLINE_RETRY_SCHEDULE: 'off',
     ...env,
   }, {}, opts.runWorker === undefined ? {} : { runWorker: opts.runWorker });
-  const app = await buildApp({ config, clock: opts.clock });
+  const app = await buildApp({ config, clock: opts.clock, logger: opts.logger });
   const call: TestApp['call'] = async (method, url, o = {}) => {
     const token = o.token === undefined ? ADMIN_TOKEN : o.token;
     const headers: Record<string, string> = { ...(o.headers ?? {}) };
