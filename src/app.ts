@@ -10,6 +10,7 @@ import { resolveSecretKey } from './secret-key.js';
 import { AccessService } from './services/access.js';
 import { AccountService } from './services/accounts.js';
 import { DeliveryService } from './services/deliveries.js';
+import { DirectoryService } from './services/directory.js';
 import { EventService, type DeliverySignal } from './services/events.js';
 import { HookService } from './services/hooks.js';
 import { createSecretBox } from './services/secret-box.js';
@@ -61,7 +62,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
   const http = buildServer({
     logger: options.logger ?? false,
     bodyLimitBytes: config.bodyLimitBytes,
-    services: { access, accounts, hooks, deliveries, events },
+    services: { access, accounts, hooks, deliveries, events, directory: new DirectoryService(store, access) },
     urls,
   });
   const logger = http.log;
