@@ -7,6 +7,7 @@ import { DeliveryWorker } from './delivery/worker.js';
 import { systemClock, type Clock } from './domain/clock.js';
 import { buildServer } from './http/server.js';
 import { resolveSecretKey } from './secret-key.js';
+import { readTls } from './tls.js';
 import { AccessService } from './services/access.js';
 import { AccountService } from './services/accounts.js';
 import { DeliveryService } from './services/deliveries.js';
@@ -62,6 +63,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
   const http = buildServer({
     logger: options.logger ?? false,
     bodyLimitBytes: config.bodyLimitBytes,
+    https: config.tls ? readTls(config.tls) : null,
     services: { access, accounts, hooks, deliveries, events, directory: new DirectoryService(store, access) },
     urls,
   });

@@ -1,5 +1,6 @@
 // The only module that reads process.env. Defaults → environment → CLI flags, validated once and frozen.
 import { isIP } from 'node:net';
+import { dirname, join } from 'node:path';
 import { parseAllowedHosts, type AllowedHosts } from './domain/address-policy.js';
 
 /** A DNS host name (letters, digits, inner hyphens; dot-separated labels; optional trailing dot). */
@@ -30,7 +31,17 @@ export interface Config {
   readonly runWorker: boolean;
   /** fastify/pino log level for `serve` and `worker`. */
   readonly logLevel: string;
+  /** Where the generated key, admin token and self-signed certificate are kept (HOOKLINE_DATA_DIR). */
   readonly dataDir: string;
+  /** PEM files to serve HTTPS with; `selfSigned` pairs are generated in dataDir when missing. */
+  readonly tls: TlsFiles | null;
+}
+
+/** Certificate and private key files (PEM). */
+export interface TlsFiles {
+  readonly cert: string;
+  readonly key: string;
+  readonly selfSigned: boolean;
 }
 
 /** Thrown with every invalid setting listed, so one start reports all of them. */
@@ -73,7 +84,12 @@ export function flagsToEnv(flags: string[]): { env: Source; rest: string[] } {
   return { env, rest };
 }
 
-export function loadConfig(env: Source = process.env, overrides: Source = {}, extra: Partial<Config> = {}): Config {
+/** Choices only the command line makes (`serve --tls`). */
+export interface CommandOptions {
+  selfSignedTls?: boolean;
+}
+
+export function loadConfig(env: Source = process.env, overrides: Source = {}, extra: Partial<Config> = {}, command: CommandOptions = {}): Config {
   const src: Source = { ...env, ...overrides };
   const problems: string[] = [];
 
@@ -101,9 +117,14 @@ export function loadConfig(env: Source = process.env, overrides: Source = {}, ex
     problems.push('HOOKLINE_ADMIN_TOKEN must be at least 16 characters');
   }
 
+  // A file database keeps its companions beside it unless told otherwise; other databases use ./data.
+  const sqliteFile = /^sqlite:(?!:memory:$)(.+)$/.exec(databaseUrl)?.[1];
+  const dataDir = (src.HOOKLINE_DATA_DIR ?? '').trim() || (sqliteFile ? dirname(sqliteFile) : './data');
+  const tls = tlsFiles(src, dataDir, command, problems);
+
   const urlHost = host.includes(':') ? `[${host}]` : host;
   const givenPublicUrl = (src.HOOKLINE_PUBLIC_URL ?? '').trim();
-  let publicUrl = givenPublicUrl || `http://${urlHost}:${port}`;
+  let publicUrl = givenPublicUrl || `${tls ? 'https' : 'http'}://${urlHost}:${port}`;
   try {
     const parsed = new URL(publicUrl);
     if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new Error('scheme');
@@ -156,11 +177,25 @@ export function loadConfig(env: Source = process.env, overrides: Source = {}, ex
     maxHooksPerEvent: int('HOOKLINE_MAX_HOOKS_PER_EVENT', 20, 1, 10_000),
     runWorker: true,
     logLevel,
-    dataDir: (src.HOOKLINE_DATA_DIR ?? '').trim() || './data',
+    dataDir,
+    tls,
     ...extra,
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze(config);
+}
+
+/** HOOKLINE_TLS_CERT and HOOKLINE_TLS_KEY (both or neither), else the self-signed pair of `serve --tls`. */
+function tlsFiles(src: Source, dataDir: string, command: CommandOptions, problems: string[]): TlsFiles | null {
+  const cert = (src.HOOKLINE_TLS_CERT ?? '').trim();
+  const key = (src.HOOKLINE_TLS_KEY ?? '').trim();
+  if (cert && key) return { cert, key, selfSigned: false };
+  if (cert || key) {
+    problems.push(`HOOKLINE_TLS_CERT and HOOKLINE_TLS_KEY must be set together (only ${cert ? 'HOOKLINE_TLS_CERT' : 'HOOKLINE_TLS_KEY'} is)`);
+    return null;
+  }
+  if (!command.selfSignedTls) return null;
+  return { cert: join(dataDir, 'tls', 'cert.pem'), key: join(dataDir, 'tls', 'key.pem'), selfSigned: true };
 }
 
 /** Accepts a 32-byte key as hex or base64; null when it is neither. */

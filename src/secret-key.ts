@@ -7,7 +7,6 @@ import { decodeKey, type Config } from './config.js';
 
 export function keyFilePath(config: Config): string | null {
   if (config.databaseUrl === 'sqlite::memory:') return null;
-  if (config.databaseUrl.startsWith('sqlite:')) return join(dirname(config.databaseUrl.slice('sqlite:'.length)), 'hookline.key');
   return join(config.dataDir, 'hookline.key');
 }
 

@@ -37,6 +37,8 @@ function requestId(): string {
 export interface ServerOptions extends RouteDeps {
   logger: boolean | { level: string };
   bodyLimitBytes: number;
+  /** Serve HTTPS with this certificate and key (PEM). */
+  https?: { cert: Buffer; key: Buffer } | null;
 }
 
 export function buildServer(opts: ServerOptions): FastifyInstance {
@@ -46,6 +48,7 @@ export function buildServer(opts: ServerOptions): FastifyInstance {
     requestIdHeader: false,
   };
   options.logger = opts.logger;
+  if (opts.https) Object.assign(options, { https: opts.https });
   const app = Fastify(options) as unknown as FastifyInstance;
 
   // GitHub parses every body as JSON whatever its Content-Type (curl -d sends form-encoded headers).

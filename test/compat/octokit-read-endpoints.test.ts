@@ -121,4 +121,29 @@ describe('read endpoints through @octokit/rest', () => {
     const none = await (await user('dave', [])).rest.orgs.listForAuthenticatedUser();
     assert.deepEqual(none.data, []);
   });
+
+  it('the API root (GET /api/v3/) is GitHub\'s root, and reports a token\'s scopes as gh auth status reads them', async () => {
+    const alice = server.octokit(tokens.alice);
+    const res = await alice.request('GET /');
+    validateResponse('meta/root', 200, res.data);
+    assert.equal(res.data.current_user_url, `${server.baseUrl}/api/v3/user`);
+    assert.equal(res.headers['x-oauth-scopes'], 'read:org, repo');
+    const anonymous = await fetch(`${server.baseUrl}/api/v3/`);
+    assert.equal(anonymous.status, 200);
+    assert.equal(anonymous.headers.get('x-oauth-scopes'), null);
+    const bad = await fetch(`${server.baseUrl}/api/v3/`, { headers: { authorization: 'token wrong' } });
+    assert.equal(bad.status, 401);
+  });
+
+  it('GraphQL at /api/graphql answers `viewer { login }` and nothing else', async () => {
+    const alice = server.octokit(tokens.alice);
+    assert.deepEqual(await alice.graphql('query UserCurrent{viewer{login}}'), { viewer: { login: 'alice' } });
+    await assert.rejects(alice.graphql('{ viewer { login email } }'), (err: Error) => {
+      assert.equal(err.name, 'GraphqlResponseError');
+      assert.match(err.message, /viewer \{ login \}/);
+      return true;
+    });
+    const anonymous = await fetch(`${server.baseUrl}/api/graphql`, { method: 'POST', body: JSON.stringify({ query: '{viewer{login}}' }) });
+    assert.equal(anonymous.status, 401);
+  });
 });

@@ -13,6 +13,7 @@ import { registerDirectoryRoutes } from './directory.js';
 import { registerHealthRoutes } from './health.js';
 import { registerHookRoutes, ORG_HOOKS, REPO_HOOKS } from './hooks.js';
 import { registerIngestRoutes } from './ingest.js';
+import { registerMetaRoutes } from './meta.js';
 
 /** Everything route handlers need: services and the public URLs. */
 export interface RouteDeps {
@@ -31,6 +32,7 @@ export async function registerRoutes(app: FastifyInstance, deps: RouteDeps): Pro
   registerHealthRoutes(app);
   registerAccountRoutes(app, deps);
   registerDirectoryRoutes(app, deps);
+  registerMetaRoutes(app, deps);
   registerIngestRoutes(app, deps);
   for (const table of [REPO_HOOKS, ORG_HOOKS]) {
     registerHookRoutes(app, deps, table);
