@@ -6,10 +6,11 @@ import { createSender } from './delivery/send.js';
 import { DeliveryWorker } from './delivery/worker.js';
 import { systemClock, type Clock } from './domain/clock.js';
 import { buildServer } from './http/server.js';
-import { resolveSecretKey } from './secret-key.js';
+import { checkKeyFingerprint, resolveSecretKey, type SecretKey } from './secret-key.js';
+import { databaseStartupError } from './startup-error.js';
 import { readTls } from './tls.js';
 import { AccessService } from './services/access.js';
-import { AccountService } from './services/accounts.js';
+import { AccountService, type AdminTokenSource } from './services/accounts.js';
 import { DeliveryService } from './services/deliveries.js';
 import { DirectoryService } from './services/directory.js';
 import { EventService, type DeliverySignal } from './services/events.js';
@@ -25,6 +26,8 @@ export interface AppOptions {
   clock?: Clock;
   /** Fastify logger options: false (silent, the default), true, or e.g. `{ level: 'info' }`. */
   logger?: boolean | { level: string };
+  /** Make a site administrator token when none is configured or stored (API processes; not workers). */
+  generateAdminToken?: boolean;
 }
 
 /** A wired application: the HTTP server (not listening), the worker (if this process runs one), and the store. */
@@ -36,6 +39,12 @@ export interface App {
   store: Store;
   /** Set when this start generated the site administrator's token (print it once). */
   generatedAdminToken: string | null;
+  /** Which site administrator token is in force (never the token itself). */
+  adminTokenSource: AdminTokenSource;
+  /** Whether `token` is the site administrator's token in force. */
+  isAdminToken(token: string): boolean;
+  /** Where the key that encrypts hook secrets came from. */
+  secretKey: Omit<SecretKey, 'key'>;
   /** Starts the worker, its cross-process wake-ups and the pruner (when the configuration runs a worker). */
   start(): Promise<void>;
   close(): Promise<void>;
@@ -44,8 +53,13 @@ export interface App {
 export async function buildApp(options: AppOptions): Promise<App> {
   const { config } = options;
   const clock = options.clock ?? systemClock;
-  const store = options.store ?? (await openStore(config.databaseUrl));
-  const box = createSecretBox(resolveSecretKey(config));
+  const store = options.store ?? (await openStore(config.databaseUrl).catch((err) => { throw databaseStartupError(config.databaseUrl, err); }));
+  const secretKey = resolveSecretKey(config);
+  await checkKeyFingerprint(store, secretKey).catch(async (err) => {
+    if (!options.store) await store.close();
+    throw err;
+  });
+  const box = createSecretBox(secretKey.key);
   const urls = urlsFor(config.publicUrl);
   const sender = createSender({ allowedHosts: config.allowedHosts, timeoutMs: config.deliveryTimeoutMs });
   // The worker is created after the HTTP server (it logs through the server's logger); wake-ups reach it lazily.
@@ -58,7 +72,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
   const events = new EventService(store, access, clock, urls, signal);
   const deliveries = new DeliveryService(store, hooks, clock, signal);
   hooks.onCreated((hook, scope, actor) => events.ping(scope, hook, actor));
-  const { generatedToken } = await accounts.ensureSiteAdmin(config.adminToken);
+  const { generatedToken, source: adminTokenSource } = await accounts.ensureSiteAdmin(config.adminToken, options.generateAdminToken ?? true);
 
   const http = buildServer({
     logger: options.logger ?? false,
@@ -89,6 +103,9 @@ export async function buildApp(options: AppOptions): Promise<App> {
     pruner,
     store,
     generatedAdminToken: generatedToken,
+    adminTokenSource,
+    isAdminToken: (token) => access.isSiteAdminToken(token),
+    secretKey: { source: secretKey.source, path: secretKey.path },
     async start() {
       if (!worker) return;
       worker.start();

@@ -53,37 +53,6 @@ export class ConfigError extends Error {
 
 type Source = Record<string, string | undefined>;
 
-/** Maps CLI flags onto their environment names; flags win over the environment. */
-const FLAG_TO_ENV: Record<string, string> = {
-  '--port': 'PORT',
-  '--host': 'HOST',
-  '--database-url': 'HOOKLINE_DATABASE_URL',
-  '--public-url': 'HOOKLINE_PUBLIC_URL',
-  '--allowed-hosts': 'HOOKLINE_ALLOWED_HOSTS',
-  '--delivery-timeout-ms': 'HOOKLINE_DELIVERY_TIMEOUT_MS',
-  '--delivery-concurrency': 'HOOKLINE_DELIVERY_CONCURRENCY',
-  '--delivery-retention-days': 'HOOKLINE_DELIVERY_RETENTION_DAYS',
-};
-
-/** Parses `--name value` / `--name=value` flags into environment-style keys. Unknown flags are errors. */
-export function flagsToEnv(flags: string[]): { env: Source; rest: string[] } {
-  const env: Source = {};
-  const rest: string[] = [];
-  for (let i = 0; i < flags.length; i++) {
-    const arg = flags[i];
-    const [name, inline] = arg.split(/=(.*)/s, 2);
-    const key = FLAG_TO_ENV[name];
-    if (!key) {
-      rest.push(arg);
-      continue;
-    }
-    const value = inline ?? flags[++i];
-    if (value === undefined) throw new ConfigError([`${name} needs a value`]);
-    env[key] = value;
-  }
-  return { env, rest };
-}
-
 /** Choices only the command line makes (`serve --tls`). */
 export interface CommandOptions {
   selfSignedTls?: boolean;
