@@ -7,6 +7,7 @@ import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
+import { POSTGRES_URL, postgresSchema } from '../support/database.js';
 import { listeningAddress, runCli, startCli } from './support.js';
 
 const dirs: string[] = [];
@@ -134,5 +135,31 @@ describe('the secret key fingerprint', () => {
     assert.equal(res.code, 1);
     assertOneLine(res.stderr, new RegExp(`another key than the key file ${elsewhere}/hookline\\.key; set HOOKLINE_SECRET_KEY to the original key \\(or HOOKLINE_DATA_DIR`));
     assert.equal(existsSync(join(elsewhere, 'hookline.key')), false);
+  });
+
+  test('on PostgreSQL without HOOKLINE_SECRET_KEY, every start says where the key is and that all processes need it', { skip: !POSTGRES_URL && 'HOOKLINE_TEST_POSTGRES_URL is not set' }, async () => {
+    const schema = postgresSchema();
+    const dataDir = tempDir();
+    try {
+      const args = ['serve', '--port', '0', '--database-url', schema.url, '--data-dir', dataDir];
+      const first = await startCli(args, {}, /site administrator token/);
+      await first.stop();
+      const key = join(dataDir, 'hookline.key');
+      assert.match(first.output(), new RegExp(`^hookline: HOOKLINE_SECRET_KEY is not set; hook secrets are encrypted with the key generated now in ${key}\. Every process sharing this database needs that key: set HOOKLINE_SECRET_KEY to the file's contents\.$`, 'm'));
+
+      const worker = await startCli(['worker', '--database-url', schema.url, '--data-dir', dataDir], {}, /delivery worker running/);
+      await worker.stop();
+      assert.match(worker.output(), new RegExp(`encrypted with the key in ${key}\. Every process`));
+
+      const configured = await startCli(args, { HOOKLINE_SECRET_KEY: readFileSync(key, 'utf8').trim() }, /site administrator token/);
+      await configured.stop();
+      assert.doesNotMatch(configured.output(), /HOOKLINE_SECRET_KEY is not set/);
+
+      const elsewhere = await runCli(['worker', '--database-url', schema.url, '--data-dir', tempDir()]);
+      assert.equal(elsewhere.code, 1, 'a worker started in another folder refuses instead of failing every delivery');
+      assert.match(elsewhere.stderr, /^hookline: HOOKLINE_SECRET_KEY: this database's hook secrets were encrypted with another key/);
+    } finally {
+      await schema.drop();
+    }
   });
 });
