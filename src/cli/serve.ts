@@ -24,6 +24,7 @@ export async function runServe(config: Config, roles: { api: boolean }): Promise
   process.on('SIGTERM', () => void stop('SIGTERM'));
   process.on('SIGINT', () => void stop('SIGINT'));
   if (app.generatedAdminToken) keepGeneratedToken(config, app.generatedAdminToken);
+  for (const warning of config.allowedHosts.warnings) console.log(`hookline: warning: HOOKLINE_ALLOWED_HOSTS: ${warning}`);
   const keyNotice = secretKeyNotice(app);
   if (keyNotice) console.log(keyNotice);
   await app.start();

@@ -106,6 +106,17 @@ describe('start-up failures', () => {
   });
 });
 
+describe('settings that look mistyped', () => {
+  test('a mistyped HOOKLINE_ALLOWED_HOSTS keyword stops the start; a bare host name is accepted with a warning', async () => {
+    const typo = await runCli(['serve', '--port', '0', '--database-url', 'sqlite::memory:'], { HOOKLINE_ALLOWED_HOSTS: 'loopbak' });
+    assert.equal(typo.code, 2);
+    assert.match(typo.stderr, /HOOKLINE_ALLOWED_HOSTS: "loopbak" is not a keyword; did you mean "loopback"\?/);
+    const bare = await startCli(['serve', '--port', '0', '--database-url', 'sqlite::memory:', '--allowed-hosts', 'external,receiver'], {}, /API listening/);
+    await bare.stop();
+    assert.match(bare.output(), /^hookline: warning: HOOKLINE_ALLOWED_HOSTS: "receiver" is taken as a host name without a domain/m);
+  });
+});
+
 describe('the secret key fingerprint', () => {
   test('a database refuses to start with another key than the one it was set up with', async () => {
     const dir = tempDir();
