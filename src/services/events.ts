@@ -60,6 +60,10 @@ export class EventService {
     if (!ORGANIZATION_EVENTS.has(input.event) && input.event !== 'ping') {
       errors.push({ resource: 'Event', code: 'invalid', field: 'event', message: `"${input.event}" is not a known event` });
     }
+    // Only repository and organization hooks exist: an event with neither could reach no one.
+    if (input.repository === undefined && input.organization === undefined) {
+      errors.push({ resource: 'Event', code: 'missing_field', field: 'repository', message: 'repository or organization is required: no hook could receive an event without either' });
+    }
     const repo = input.repository ? await this.findRepository(input.repository, errors) : null;
     let org: Account | null = repo?.owner.type === 'Organization' ? repo.owner : null;
     if (input.organization) {
