@@ -4,9 +4,7 @@ import { describe, test } from 'node:test';
 import { ValidationFailed } from '../../src/domain/errors.js';
 import type { HookDraft, HookOwner } from '../../src/domain/model.js';
 import type { DeliveryOutcome } from '../../src/storage/delivery-store.js';
-import { openStore } from '../../src/storage/open.js';
-import type { Store } from '../../src/storage/store.js';
-import { POSTGRES_URL, postgresSchema } from '../support/database.js';
+import { storeEngines } from '../support/store-engines.js';
 
 const NOW = '2026-01-01T00:00:00Z';
 const draft = (url: string, events = ['push']): HookDraft => ({
@@ -18,19 +16,8 @@ const outcome = (statusCode: number): DeliveryOutcome => ({
   duration: 0.01, deliveredAt: NOW, requestHeaders: { 'X-GitHub-Event': 'push' }, responseHeaders: {}, responseBody: 'ok',
 });
 
-const engines: Array<{ name: string; skip: boolean; open(): Promise<{ store: Store; drop(): Promise<void> }> }> = [
-  { name: 'sqlite', skip: false, open: async () => ({ store: await openStore('sqlite::memory:'), drop: async () => undefined }) },
-  {
-    name: 'postgres',
-    skip: !POSTGRES_URL,
-    open: async () => {
-      const db = postgresSchema();
-      return { store: await openStore(db.url), drop: db.drop };
-    },
-  },
-];
 
-for (const engine of engines) {
+for (const engine of storeEngines) {
   describe(`Store contract: ${engine.name}`, { skip: engine.skip && 'HOOKLINE_TEST_POSTGRES_URL is not set' }, () => {
     /** Opens a store with one user, one repository and two hooks on it. */
     async function fixture() {
