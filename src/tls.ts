@@ -1,7 +1,7 @@
 // HTTPS material: PEM files from HOOKLINE_TLS_CERT / HOOKLINE_TLS_KEY, or for local use a self-signed
 // certificate for localhost and 127.0.0.1 that `serve --tls` creates beside the data.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { generate } from 'selfsigned';
 import type { TlsFiles } from './config.js';
 import { StartupError } from './startup-error.js';
@@ -57,12 +57,13 @@ export function readTls(files: TlsFiles): TlsMaterial {
   return { cert: read(files.cert, 'HOOKLINE_TLS_CERT'), key: read(files.key, 'HOOKLINE_TLS_KEY') };
 }
 
-/** How to make clients trust a self-signed certificate, printed when `serve --tls` starts. */
-export function trustInstructions(certPath: string): string {
+/** How to make clients trust a self-signed certificate, printed when `serve --tls` starts on `host` (host:port). */
+export function trustInstructions(certFile: string, host: string): string {
+  const certPath = resolve(certFile);
   return [
     `hookline: HTTPS with a self-signed certificate for ${[...LOCAL_NAMES, ...LOCAL_ADDRESSES].join(', ')}: ${certPath}`,
-    '  gh:   SSL_CERT_FILE=' + certPath + ' GH_HOST=<host:port> GH_ENTERPRISE_TOKEN=<token> gh api user',
-    '  Node: NODE_EXTRA_CA_CERTS=' + certPath + ' node app.js',
-    '  curl: curl --cacert ' + certPath + ' …',
+    `  gh:   SSL_CERT_FILE=${certPath} GH_HOST=${host} GH_ENTERPRISE_TOKEN=<token> gh auth status`,
+    `  Node: NODE_EXTRA_CA_CERTS=${certPath} node app.js`,
+    `  curl: curl --cacert ${certPath} …`,
   ].join('\n');
 }

@@ -37,7 +37,7 @@ export async function runServe(config: Config, roles: { api: boolean }): Promise
       throw listenStartupError(config, err);
     }
     console.log(`hookline: API listening on ${address} (public URL ${config.publicUrl})`);
-    if (config.tls?.selfSigned) console.log(trustInstructions(config.tls.cert));
+    if (config.tls?.selfSigned) console.log(trustInstructions(config.tls.cert, new URL(address).host));
     console.log(adminTokenNotice(config, app));
   } else {
     console.log('hookline: delivery worker running');

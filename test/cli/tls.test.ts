@@ -30,9 +30,9 @@ describe('HTTPS', () => {
       const cert = join(dir, 'tls', 'cert.pem');
       const out = first.output();
       assert.match(out, new RegExp(`HTTPS with a self-signed certificate for localhost, 127\\.0\\.0\\.1, ::1: ${cert}`));
-      assert.match(out, new RegExp(`gh: +SSL_CERT_FILE=${cert} `));
-      assert.match(out, new RegExp(`Node: NODE_EXTRA_CA_CERTS=${cert} `));
       const address = listeningAddress(out);
+      assert.match(out, new RegExp(`gh: +SSL_CERT_FILE=${cert} GH_HOST=${new URL(address).host} GH_ENTERPRISE_TOKEN=<token> gh auth status`));
+      assert.match(out, new RegExp(`Node: NODE_EXTRA_CA_CERTS=${cert} `));
       assert.match(address, /^https:\/\/127\.0\.0\.1:\d+$/);
       assert.match(out, /\(public URL https:\/\/127\.0\.0\.1:0\)/, 'the default public URL is https');
       const ca = readFileSync(cert);
