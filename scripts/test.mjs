@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const files = (dir) => readdirSync(dir).filter((f) => f.endsWith('.test.ts')).map((f) => join(dir, f)).sort();
-const all = ['test/unit', 'test/contract', 'test/api', 'test/delivery', 'test/compat', 'test/metrics', 'test/dashboard'].flatMap(files);
+const all = ['test/unit', 'test/contract', 'test/api', 'test/delivery', 'test/compat', 'test/metrics', 'test/dashboard', 'test/cli'].flatMap(files);
 const perEngine = ['test/api', 'test/delivery', 'test/compat', 'test/metrics', 'test/dashboard'].flatMap(files);
 const scale = files('test/scale');
 const postgres = Boolean(process.env.HOOKLINE_TEST_POSTGRES_URL);

@@ -15,12 +15,15 @@ import { buildMetricsServer } from './http/metrics.js';
 import { buildServer } from './http/server.js';
 import { createLogger, type Logger, type LoggerOption } from './logger.js';
 import { Metrics } from './metrics/metrics.js';
-import { resolveSecretKey } from './secret-key.js';
+import { checkKeyFingerprint, resolveSecretKey, type SecretKey } from './secret-key.js';
 import { AccessService } from './services/access.js';
-import { AccountService } from './services/accounts.js';
+import { AccountService, type AdminTokenSource } from './services/accounts.js';
 import { wireApps } from './services/app-wiring.js';
 import { DashboardService } from './services/dashboard.js';
+import { databaseStartupError } from './startup-error.js';
+import { readTls } from './tls.js';
 import { DeliveryService } from './services/deliveries.js';
+import { DirectoryService } from './services/directory.js';
 import { EventService, type DeliverySignal } from './services/events.js';
 import { HookService } from './services/hooks.js';
 import { metaDeletedPayload, wantsMeta } from './services/meta.js';
@@ -36,6 +39,8 @@ export interface AppOptions {
   clock?: Clock;
   /** Logger options: false (silent, the default), true, or e.g. `{ level: 'info' }` (credentials are redacted). */
   logger?: LoggerOption;
+  /** Make a site administrator token when none is configured or stored (true by default). */
+  generateAdminToken?: boolean;
 }
 
 /** The delivery side of a process: the worker and pruner (when the configuration runs them) and the store. */
@@ -49,6 +54,8 @@ export interface WorkerApp {
   deliveryLog: DeliveryLog | null;
   /** The unauthenticated /metrics and /healthz listener, when HOOKLINE_METRICS_PORT is set (not listening). */
   metricsHttp: FastifyInstance | null;
+  /** Where the key that encrypts hook secrets came from. */
+  secretKey: Omit<SecretKey, 'key'>;
   /** Starts the worker, its cross-process wake-ups and the pruner (when the configuration runs a worker). */
   start(): Promise<void>;
   close(): Promise<void>;
@@ -60,18 +67,21 @@ export interface App extends WorkerApp {
   services: { access: AccessService; accounts: AccountService; hooks: HookService; deliveries: DeliveryService; events: EventService };
   /** Set when this start generated the site administrator's token (print it once). */
   generatedAdminToken: string | null;
+  /** Which site administrator token is in force (never the token itself). */
+  adminTokenSource: AdminTokenSource;
+  /** Whether `token` is the site administrator's token in force. */
+  isAdminToken(token: string): boolean;
 }
 
 export async function buildApp(options: AppOptions): Promise<App> {
   const { config } = options;
   const clock = options.clock ?? systemClock;
   const logger = createLogger(options.logger ?? false);
-  const store = options.store ?? (await openStore(config.databaseUrl));
-  const secretKey = resolveSecretKey(config);
-  const box = createSecretBox(secretKey);
+  const { store, secretKey } = await openChecked(options);
+  const box = createSecretBox(secretKey.key);
   const urls = urlsFor(config.publicUrl);
   const metrics = new Metrics(store, clock);
-  const { app: delivery, sendOnce: sendNow } = deliverySide(config, store, box, clock, logger, metrics);
+  const { app: delivery, sendOnce: sendNow } = deliverySide(config, store, secretKey, clock, logger, metrics);
   const signal: DeliverySignal = { notify: () => delivery.worker?.queued() };
 
   const access = new AccessService(store);
@@ -89,17 +99,21 @@ export async function buildApp(options: AppOptions): Promise<App> {
   });
   events.onAccepted((event) => metrics.eventAccepted(event));
   const appServices = wireApps(store, access, hooks, events, clock, urls);
-  const { generatedToken } = await accounts.ensureSiteAdmin(config.adminToken);
-  const services = { access, accounts, hooks, deliveries, events, ...appServices, userAdmin: new UserAdminService(store, access, clock) };
+  const { generatedToken, source: adminTokenSource } = await accounts.ensureSiteAdmin(config.adminToken, options.generateAdminToken ?? true);
+  const services = {
+    access, accounts, hooks, deliveries, events, ...appServices,
+    userAdmin: new UserAdminService(store, access, clock), directory: new DirectoryService(store, access),
+  };
   const http = buildServer({
     logger,
     bodyLimitBytes: config.bodyLimitBytes,
+    https: config.tls ? readTls(config.tls) : null,
     services,
     urls,
     ingestBytesInFlight: config.ingestBytesInFlight,
     metrics,
     dashboard: new DashboardService(store, access, hooks, clock),
-    csrfKey: createHmac('sha256', secretKey).update('hookline dashboard csrf').digest(),
+    csrfKey: createHmac('sha256', secretKey.key).update('hookline dashboard csrf').digest(),
   });
 
   return {
@@ -107,6 +121,8 @@ export async function buildApp(options: AppOptions): Promise<App> {
     http,
     services,
     generatedAdminToken: generatedToken,
+    adminTokenSource,
+    isAdminToken: (token) => access.isSiteAdminToken(token),
     // The server stops taking requests before the worker and the store go.
     close: once(async () => {
       await http.close();
@@ -118,13 +134,26 @@ export async function buildApp(options: AppOptions): Promise<App> {
 /** The worker and pruner alone: no HTTP server, no services. */
 export async function buildWorkerApp(options: AppOptions): Promise<WorkerApp> {
   const { config } = options;
-  const store = options.store ?? (await openStore(config.databaseUrl));
-  const box = createSecretBox(resolveSecretKey(config));
+  const { store, secretKey } = await openChecked(options);
   const clock = options.clock ?? systemClock;
-  return deliverySide({ ...config, runWorker: true }, store, box, clock, createLogger(options.logger ?? false), new Metrics(store, clock)).app;
+  const logger = createLogger(options.logger ?? false);
+  return deliverySide({ ...config, runWorker: true }, store, secretKey, clock, logger, new Metrics(store, clock)).app;
 }
 
-function deliverySide(config: Config, store: Store, box: SecretBox, clock: Clock, logger: Logger, metrics: Metrics) {
+/** The store, and the secret key once the database has confirmed it is the key its secrets were sealed with. */
+async function openChecked(options: AppOptions): Promise<{ store: Store; secretKey: SecretKey }> {
+  const { config } = options;
+  const store = options.store ?? (await openStore(config.databaseUrl).catch((err) => { throw databaseStartupError(config.databaseUrl, err); }));
+  const secretKey = resolveSecretKey(config);
+  await checkKeyFingerprint(store, secretKey).catch(async (err) => {
+    if (!options.store) await store.close();
+    throw err;
+  });
+  return { store, secretKey };
+}
+
+function deliverySide(config: Config, store: Store, secretKey: SecretKey, clock: Clock, logger: Logger, metrics: Metrics) {
+  const box = createSecretBox(secretKey.key);
   const sender: Sender = createSender({ allowedHosts: config.allowedHosts, timeoutMs: config.deliveryTimeoutMs });
   const open = (sealed: string | null) => (sealed === null ? null : box.open(sealed));
   const worker = config.runWorker
@@ -151,6 +180,7 @@ function deliverySide(config: Config, store: Store, box: SecretBox, clock: Clock
     logger,
     metricsHttp,
     deliveryLog,
+    secretKey: { source: secretKey.source, path: secretKey.path },
     async start() {
       if (!worker) return;
       worker.start();

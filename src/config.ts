@@ -1,5 +1,6 @@
 // The only module that reads process.env. Defaults → environment → CLI flags, validated once and frozen.
 import { isIP } from 'node:net';
+import { dirname, join } from 'node:path';
 import { parseAllowedHosts, type AllowedHosts } from './domain/address-policy.js';
 import {
   DEFAULT_DISABLE_AFTER, DEFAULT_RETRY_SCHEDULE, parseDisableAfter, parseRetrySchedule, type RetrySchedule,
@@ -35,6 +36,7 @@ export interface Config {
   readonly runWorker: boolean;
   /** fastify/pino log level for `serve` and `worker`. */
   readonly logLevel: string;
+  /** Where the generated key, admin token and self-signed certificate are kept (HOOKLINE_DATA_DIR). */
   readonly dataDir: string;
   /** Port of the unauthenticated /metrics and /healthz listener; null when there is none. */
   readonly metricsPort: number | null;
@@ -44,6 +46,15 @@ export interface Config {
   readonly disableAfterMs: number | null;
   /** HOOKLINE_DISABLE_AFTER as given, for the message that names the window. */
   readonly disableAfterText: string;
+  /** PEM files to serve HTTPS with; `selfSigned` pairs are generated in dataDir when missing. */
+  readonly tls: TlsFiles | null;
+}
+
+/** Certificate and private key files (PEM). */
+export interface TlsFiles {
+  readonly cert: string;
+  readonly key: string;
+  readonly selfSigned: boolean;
 }
 
 /** Thrown with every invalid setting listed, so one start reports all of them. */
@@ -55,38 +66,12 @@ export class ConfigError extends Error {
 
 type Source = Record<string, string | undefined>;
 
-/** Maps CLI flags onto their environment names; flags win over the environment. */
-const FLAG_TO_ENV: Record<string, string> = {
-  '--port': 'PORT',
-  '--host': 'HOST',
-  '--database-url': 'HOOKLINE_DATABASE_URL',
-  '--public-url': 'HOOKLINE_PUBLIC_URL',
-  '--allowed-hosts': 'HOOKLINE_ALLOWED_HOSTS',
-  '--delivery-timeout-ms': 'HOOKLINE_DELIVERY_TIMEOUT_MS',
-  '--delivery-concurrency': 'HOOKLINE_DELIVERY_CONCURRENCY',
-  '--delivery-retention-days': 'HOOKLINE_DELIVERY_RETENTION_DAYS',
-};
-
-/** Parses `--name value` / `--name=value` flags into environment-style keys. Unknown flags are errors. */
-export function flagsToEnv(flags: string[]): { env: Source; rest: string[] } {
-  const env: Source = {};
-  const rest: string[] = [];
-  for (let i = 0; i < flags.length; i++) {
-    const arg = flags[i];
-    const [name, inline] = arg.split(/=(.*)/s, 2);
-    const key = FLAG_TO_ENV[name];
-    if (!key) {
-      rest.push(arg);
-      continue;
-    }
-    const value = inline ?? flags[++i];
-    if (value === undefined) throw new ConfigError([`${name} needs a value`]);
-    env[key] = value;
-  }
-  return { env, rest };
+/** Choices only the command line makes (`serve --tls`). */
+export interface CommandOptions {
+  selfSignedTls?: boolean;
 }
 
-export function loadConfig(env: Source = process.env, overrides: Source = {}, extra: Partial<Config> = {}): Config {
+export function loadConfig(env: Source = process.env, overrides: Source = {}, extra: Partial<Config> = {}, command: CommandOptions = {}): Config {
   const src: Source = { ...env, ...overrides };
   const problems: string[] = [];
 
@@ -114,9 +99,14 @@ export function loadConfig(env: Source = process.env, overrides: Source = {}, ex
     problems.push('HOOKLINE_ADMIN_TOKEN must be at least 16 characters');
   }
 
+  // A file database keeps its companions beside it unless told otherwise; other databases use ./data.
+  const sqliteFile = /^sqlite:(?!:memory:$)(.+)$/.exec(databaseUrl)?.[1];
+  const dataDir = (src.HOOKLINE_DATA_DIR ?? '').trim() || (sqliteFile ? dirname(sqliteFile) : './data');
+  const tls = tlsFiles(src, dataDir, command, problems);
+
   const urlHost = host.includes(':') ? `[${host}]` : host;
   const givenPublicUrl = (src.HOOKLINE_PUBLIC_URL ?? '').trim();
-  let publicUrl = givenPublicUrl || `http://${urlHost}:${port}`;
+  let publicUrl = givenPublicUrl || `${tls ? 'https' : 'http'}://${urlHost}:${port}`;
   try {
     const parsed = new URL(publicUrl);
     if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new Error('scheme');
@@ -177,7 +167,8 @@ export function loadConfig(env: Source = process.env, overrides: Source = {}, ex
     maxHooksPerEvent: int('HOOKLINE_MAX_HOOKS_PER_EVENT', 20, 1, 10_000),
     runWorker: true,
     logLevel,
-    dataDir: (src.HOOKLINE_DATA_DIR ?? '').trim() || './data',
+    dataDir,
+    tls,
     metricsPort: (src.HOOKLINE_METRICS_PORT ?? '').trim() === '' ? null : int('HOOKLINE_METRICS_PORT', 0, 0, 65535),
     retrySchedule: typeof retrySchedule === 'string' ? [] : retrySchedule,
     disableAfterMs: typeof disableAfterMs === 'string' ? null : disableAfterMs,
@@ -186,6 +177,19 @@ export function loadConfig(env: Source = process.env, overrides: Source = {}, ex
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze(config);
+}
+
+/** HOOKLINE_TLS_CERT and HOOKLINE_TLS_KEY (both or neither), else the self-signed pair of `serve --tls`. */
+function tlsFiles(src: Source, dataDir: string, command: CommandOptions, problems: string[]): TlsFiles | null {
+  const cert = (src.HOOKLINE_TLS_CERT ?? '').trim();
+  const key = (src.HOOKLINE_TLS_KEY ?? '').trim();
+  if (cert && key) return { cert, key, selfSigned: false };
+  if (cert || key) {
+    problems.push(`HOOKLINE_TLS_CERT and HOOKLINE_TLS_KEY must be set together (only ${cert ? 'HOOKLINE_TLS_CERT' : 'HOOKLINE_TLS_KEY'} is)`);
+    return null;
+  }
+  if (!command.selfSignedTls) return null;
+  return { cert: join(dataDir, 'tls', 'cert.pem'), key: join(dataDir, 'tls', 'key.pem'), selfSigned: true };
 }
 
 /** Accepts a 32-byte key as hex or base64; null when it is neither. */

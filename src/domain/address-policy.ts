@@ -11,6 +11,8 @@ export interface AllowedHosts {
   readonly hostNames: ReadonlySet<string>;
   readonly cidrs: BlockList;
   readonly source: string;
+  /** Items that are accepted but look like mistakes (bare words that are not keywords), for a start-up warning. */
+  readonly warnings: readonly string[];
 }
 
 /** Why an address is refused, in the words GitHub puts in parentheses ("… (localhost)"). */
@@ -38,7 +40,7 @@ block(
 export function parseAllowedHosts(source: string): AllowedHosts {
   const result = {
     any: false, external: false, private: false, loopback: false,
-    hostNames: new Set<string>(), cidrs: new BlockList(), source,
+    hostNames: new Set<string>(), cidrs: new BlockList(), source, warnings: [] as string[],
   };
   for (const raw of source.split(',')) {
     const item = raw.trim().toLowerCase();
@@ -56,12 +58,39 @@ export function parseAllowedHosts(source: string): AllowedHosts {
     } else if (isIP(item)) {
       result.cidrs.addAddress(item, isIP(item) === 4 ? 'ipv4' : 'ipv6');
     } else if (/^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/.test(item)) {
+      checkBareWord(raw.trim(), item, result.warnings);
       result.hostNames.add(item);
     } else {
       throw new Error(`"${raw.trim()}" is not external, private, loopback, *, a host name or a CIDR`);
     }
   }
   return result;
+}
+
+const KEYWORDS = ['external', 'private', 'loopback'];
+
+/**
+ * A name without a dot is most likely a mistyped keyword (`loopbak`): refused when it is one or two
+ * edits from a keyword, otherwise accepted (docker-compose service names are bare) with a warning.
+ * A name whose last label is all digits is neither a host name nor an address (`10.0.0`).
+ */
+function checkBareWord(raw: string, item: string, warnings: string[]): void {
+  if (/(^|\.)\d+$/.test(item)) throw new Error(`"${raw}" is neither an IP address nor a host name`);
+  if (item.includes('.') || item === 'localhost') return;
+  const near = KEYWORDS.find((k) => editDistance(item, k) <= 2);
+  if (near) throw new Error(`"${raw}" is not a keyword; did you mean "${near}"?`);
+  warnings.push(`"${raw}" is taken as a host name without a domain; the keywords are external, private, loopback and *`);
+}
+
+/** Levenshtein distance, for short words. */
+function editDistance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++) row[j] = Math.min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    prev = row;
+  }
+  return prev[b.length];
 }
 
 /** Strips IPv6 brackets and unwraps IPv4-mapped IPv6 (::ffff:10.0.0.1) so it is judged as IPv4. */

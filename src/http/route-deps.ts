@@ -7,6 +7,7 @@ import type { AppManifestService } from '../services/app-manifests.js';
 import type { AppTokenService } from '../services/app-tokens.js';
 import type { AppService } from '../services/apps.js';
 import type { DeliveryService } from '../services/deliveries.js';
+import type { DirectoryService } from '../services/directory.js';
 import type { EventService } from '../services/events.js';
 import type { HookService } from '../services/hooks.js';
 import type { Urls } from '../services/shapes.js';
@@ -25,6 +26,7 @@ export interface RouteDeps {
     appTokens: AppTokenService;
     appAccess: AppAccess;
     userAdmin: UserAdminService;
+    directory: DirectoryService;
   };
   urls: Urls;
   /** Bytes of event bodies that may be ingested at once (HOOKLINE_INGEST_MAX_BYTES_IN_FLIGHT). */

@@ -21,6 +21,8 @@ export interface ServerOptions extends DashboardDeps {
   /** A pino logger (the process's own). */
   logger: FastifyBaseLogger;
   bodyLimitBytes: number;
+  /** Serve HTTPS with this certificate and key (PEM). */
+  https?: { cert: Buffer; key: Buffer } | null;
 }
 
 export function buildServer(opts: ServerOptions): FastifyInstance {
@@ -29,6 +31,7 @@ export function buildServer(opts: ServerOptions): FastifyInstance {
     genReqId: requestId,
     requestIdHeader: false,
     loggerInstance: opts.logger,
+    ...(opts.https ? { https: opts.https } : {}),
   }) as unknown as FastifyInstance;
   void app.register(githubRest, { services: opts.services, urls: opts.urls, ingestBytesInFlight: opts.ingestBytesInFlight });
   void app.register(metricsRoutes(opts.metrics, opts.services.access));

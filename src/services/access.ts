@@ -44,6 +44,11 @@ export class AccessService {
     this.adminTokenHash = hash;
   }
 
+  /** Whether `token` is the site administrator's token in force (constant-time). */
+  isSiteAdminToken(token: string): boolean {
+    return this.adminTokenHash !== null && sameHash(hashToken(token), this.adminTokenHash);
+  }
+
   /** Resolves `Authorization: token …` / `Bearer …`. */
   async authenticate(authorization: string | undefined): Promise<Principal> {
     if (!authorization) throw new Unauthorized('Requires authentication');

@@ -45,14 +45,19 @@ const collaboratorBody = bodySchema<{ permission?: RepoPermission }>({
   properties: { permission: { type: 'string', enum: PERMISSIONS } },
 });
 
+/** Which site administrator token is in force: HOOKLINE_ADMIN_TOKEN, the stored one, one made now, or none yet. */
+export type AdminTokenSource = 'environment' | 'stored' | 'generated' | 'none';
+
+const ADMIN_TOKEN_SETTING = 'admin_token_hash';
+
 export class AccountService {
   constructor(private readonly store: Store, private readonly access: AccessService, private readonly clock: Clock) {}
 
   /**
    * Makes sure the site administrator exists and knows its token: the configured one, else the stored
-   * hash, else a new token that is returned once so it can be printed.
+   * hash, else (when `generate`) a new token that is returned once so it can be printed.
    */
-  async ensureSiteAdmin(configured: string | null): Promise<{ generatedToken: string | null }> {
+  async ensureSiteAdmin(configured: string | null, generate = true): Promise<{ generatedToken: string | null; source: AdminTokenSource }> {
     if (!(await this.store.findAccountByLogin(SITE_ADMIN_LOGIN))) {
       try {
         await this.store.insertAccount({ login: SITE_ADMIN_LOGIN, type: 'User', email: null, name: 'Site administrator', siteAdmin: true, now: this.now() });
@@ -62,12 +67,17 @@ export class AccountService {
     }
     if (configured) {
       this.access.setAdminTokenHash(hashToken(configured));
-      return { generatedToken: null };
+      return { generatedToken: null, source: 'environment' };
+    }
+    if (!generate) {
+      const stored = await this.store.getSetting(ADMIN_TOKEN_SETTING);
+      if (stored) this.access.setAdminTokenHash(stored);
+      return { generatedToken: null, source: stored ? 'stored' : 'none' };
     }
     const candidate = generateToken();
-    const stored = await this.store.putSettingIfAbsent('admin_token_hash', hashToken(candidate));
+    const stored = await this.store.putSettingIfAbsent(ADMIN_TOKEN_SETTING, hashToken(candidate));
     this.access.setAdminTokenHash(stored);
-    return { generatedToken: stored === hashToken(candidate) ? candidate : null };
+    return stored === hashToken(candidate) ? { generatedToken: candidate, source: 'generated' } : { generatedToken: null, source: 'stored' };
   }
 
   async createUser(principal: Principal, body: unknown): Promise<Account> {

@@ -38,6 +38,10 @@ export async function parseIngest(store: Store, caller: Account, body: unknown):
   if (!ORGANIZATION_EVENTS.has(input.event) && input.event !== 'ping') {
     errors.push({ resource: 'Event', code: 'invalid', field: 'event', message: `"${input.event}" is not a known event` });
   }
+  // Only repository and organization hooks (and Apps installed on them) exist: an event with neither could reach no one.
+  if (input.repository === undefined && input.organization === undefined) {
+    errors.push({ resource: 'Event', code: 'missing_field', field: 'repository', message: 'repository or organization is required: no hook could receive an event without either' });
+  }
   const repo = input.repository ? await findRepository(store, input.repository, errors) : null;
   let org: Account | null = repo?.owner.type === 'Organization' ? repo.owner : null;
   if (input.organization) {

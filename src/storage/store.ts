@@ -29,6 +29,24 @@ export interface NewRepository {
   now: string;
 }
 
+/** A page of a listing: `offset`/`limit` in, the page and the full count out. */
+export interface PageRequest {
+  offset: number;
+  limit: number;
+}
+
+/** One page of a listing and how many items there are in all (for pagination links). */
+export interface Paged<T> {
+  items: T[];
+  total: number;
+}
+
+/** Repositories an account owns, by visibility. */
+export interface OwnedCounts {
+  public: number;
+  private: number;
+}
+
 /** Checks a draft against the owner's other hooks inside the write transaction; throws to abort. */
 export type SiblingCheck = (siblings: HookRecord[]) => void;
 
@@ -59,6 +77,15 @@ export interface AccountStore {
    * found accounts are kept in memory (account-cache.ts). Called at the start of each authenticated request.
    */
   syncAccounts(): Promise<void>;
+  /**
+   * Repositories the user owns, collaborates on, or that belong to an organization the user is a
+   * member of, ordered by full name; `publicOnly` leaves private ones out.
+   */
+  listRepositoriesForUser(userId: number, page: PageRequest & { publicOnly?: boolean }): Promise<Paged<Repository>>;
+  /** How many public and private repositories the account owns (profiles' `public_repos`, …). */
+  countOwnedRepositories(ownerId: number): Promise<OwnedCounts>;
+  /** Organizations the user is a member of (any role), oldest first. */
+  listOrganizationsForUser(userId: number, page: PageRequest): Promise<Paged<Account>>;
 }
 
 export interface HookStore {

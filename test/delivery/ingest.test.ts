@@ -56,8 +56,9 @@ test('only the site administrator or a token with admin:hookline may ingest; oth
 test('payloads over 25 MB are refused with 413; 25 MB itself is accepted', async (t) => {
   const { app } = await deliveryRig(t);
   // The envelope and the filled-in sender add bytes, so aim just below and just above the cap.
-  const envelope = (filler: number) => `{"event":"issues","payload":{"sender":{"login":"x"},"blob":"${'x'.repeat(filler)}"}}`;
-  const fixed = JSON.stringify({ sender: { login: 'x' }, blob: '' }).length;
+  // The payload names its own repository object, so only the sender is filled in.
+  const envelope = (filler: number) => `{"event":"issues","repository":"alice/hello","payload":{"repository":{},"sender":{"login":"x"},"blob":"${'x'.repeat(filler)}"}}`;
+  const fixed = JSON.stringify({ repository: {}, sender: { login: 'x' }, blob: '' }).length;
   const atCap = await app.call('POST', '/hookline/events', { body: envelope(25 * MB - fixed) });
   assert.equal(atCap.statusCode, 202, atCap.body.slice(0, 500));
   // One byte over: the body fits the route's limit, the payload does not.
@@ -65,8 +66,8 @@ test('payloads over 25 MB are refused with 413; 25 MB itself is accepted', async
   // Far over: refused while reading the body.
   assertError(await app.call('POST', '/hookline/events', { body: envelope(26 * MB) }), 413, /too large/);
   // Filling `sender` counts too: a payload at the cap without one becomes too large.
-  const bare = (filler: number) => `{"event":"issues","payload":{"blob":"${'x'.repeat(filler)}"}}`;
-  assertError(await app.call('POST', '/hookline/events', { body: bare(25 * MB - JSON.stringify({ blob: '' }).length) }), 413, /25 MB/);
+  const bare = (filler: number) => `{"event":"issues","repository":"alice/hello","payload":{"repository":{},"blob":"${'x'.repeat(filler)}"}}`;
+  assertError(await app.call('POST', '/hookline/events', { body: bare(25 * MB - JSON.stringify({ repository: {}, blob: '' }).length) }), 413, /25 MB/);
 });
 
 test('repository, organization and sender are filled in GitHub shapes when absent, and left alone when present', async (t) => {

@@ -9,7 +9,7 @@ import { testDatabase } from './database.js';
 
 /** A listening server and the means to talk to it. */
 export interface TestServer {
-  /** http://127.0.0.1:<port>, also the server's HOOKLINE_PUBLIC_URL (so `url` fields and Link headers point here). */
+  /** http(s)://127.0.0.1:<port> (https when the env names a certificate), also the server's HOOKLINE_PUBLIC_URL (so `url` fields and Link headers point here). */
   baseUrl: string;
   /** The site administrator's token. */
   adminToken: string;
@@ -40,7 +40,7 @@ export async function startServer(env: Record<string, string> = {}): Promise<Tes
   const adminToken = `hookline-compat-${randomBytes(12).toString('hex')}`;
   for (let attempt = 1; ; attempt++) {
     const port = await freePort();
-    const baseUrl = `http://127.0.0.1:${port}`;
+    const baseUrl = `${env.HOOKLINE_TLS_CERT ? 'https' : 'http'}://127.0.0.1:${port}`;
     const database = testDatabase();
     const config = loadConfig({
       HOOKLINE_DATABASE_URL: database.url,

@@ -1,7 +1,7 @@
 // Configuration: defaults, environment, flags, and a clear message for every bad value, all at once.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { ConfigError, flagsToEnv, loadConfig } from '../../src/config.js';
+import { ConfigError, loadConfig } from '../../src/config.js';
 
 /** The problems loadConfig reports for `env`; fails if it accepts it. */
 function problems(env: Record<string, string>): string[] {
@@ -122,18 +122,5 @@ describe('loadConfig', () => {
     assert.equal(loadConfig({ PORT: '1000' }, { PORT: '2000' }).port, 2000);
     assert.deepEqual(problems({ PORT: 'bad' }).length, 1);
     assert.equal(loadConfig({ PORT: 'bad' }, { PORT: '2000' }).port, 2000);
-  });
-});
-
-describe('flagsToEnv', () => {
-  test('maps --name value and --name=value, leaves other arguments alone', () => {
-    assert.deepEqual(flagsToEnv(['--port', '1', '--host=0.0.0.0', '--no-worker', 'extra']), {
-      env: { PORT: '1', HOST: '0.0.0.0' }, rest: ['--no-worker', 'extra'],
-    });
-    assert.deepEqual(flagsToEnv(['--allowed-hosts=external,10.0.0.0/8']).env, { HOOKLINE_ALLOWED_HOSTS: 'external,10.0.0.0/8' });
-  });
-
-  test('a flag without its value is a ConfigError', () => {
-    assert.throws(() => flagsToEnv(['--port']), (err: unknown) => err instanceof ConfigError && /--port needs a value/.test(err.message));
   });
 });

@@ -1,6 +1,7 @@
 // Provisioning endpoints, shaped like GitHub Enterprise Server's admin API.
 import type { FastifyInstance } from 'fastify';
-import { fullOrganization, fullUser, repositoryShape, simpleOrganization, simpleUser } from '../../services/shapes.js';
+import { fullRepositoryShape } from '../../services/profile-shapes.js';
+import { fullOrganization, fullUser, simpleOrganization, simpleUser } from '../../services/shapes.js';
 import type { RouteDeps } from '../route-deps.js';
 import type { Params } from './params.js';
 
@@ -46,12 +47,12 @@ export function registerAccountRoutes(app: FastifyInstance, deps: RouteDeps): vo
 
   app.post('/user/repos', { config: { docs: 'repos/repos#create-a-repository-for-the-authenticated-user' } }, async (request, reply) => {
     const repo = await accounts.createRepository(request.principal, null, request.body);
-    return reply.code(201).header('Location', `${urls.api}/repos/${repo.owner.login}/${repo.name}`).send(repositoryShape(repo, urls));
+    return reply.code(201).header('Location', `${urls.api}/repos/${repo.owner.login}/${repo.name}`).send(fullRepositoryShape(repo, urls));
   });
 
   app.post('/orgs/:org/repos', { config: { docs: 'repos/repos#create-an-organization-repository' } }, async (request, reply) => {
     const repo = await accounts.createRepository(request.principal, (request.params as Params).org, request.body);
-    return reply.code(201).header('Location', `${urls.api}/repos/${repo.owner.login}/${repo.name}`).send(repositoryShape(repo, urls));
+    return reply.code(201).header('Location', `${urls.api}/repos/${repo.owner.login}/${repo.name}`).send(fullRepositoryShape(repo, urls));
   });
 
   app.put(

@@ -158,5 +158,38 @@ export function postgresAccounts(db: Db): AccountRows {
       );
       return rows[0]?.permission ?? null;
     },
+    async listRepositoriesForUser(userId, page) {
+      const where = `${page.publicOnly ? 'NOT r.private AND ' : ''}(r.owner_id = $1
+        OR r.id IN (SELECT repo_id FROM collaborators WHERE user_id = $1)
+        OR r.owner_id IN (SELECT org_id FROM org_members WHERE user_id = $1))`;
+      const [{ rows }, count] = await Promise.all([
+        db.query<RepoRow & { owner: AccountRow }>(
+          `SELECT r.*, row_to_json(a.*) AS owner FROM repositories r JOIN accounts a ON a.id = r.owner_id WHERE ${where}
+           ORDER BY a.login_lower, r.name_lower LIMIT $2 OFFSET $3`,
+          [userId, page.limit, page.offset],
+        ),
+        db.query<{ total: number }>(`SELECT count(*)::int AS total FROM repositories r WHERE ${where}`, [userId]),
+      ]);
+      return { items: rows.map((row) => withOwner(row)!), total: count.rows[0].total };
+    },
+    async countOwnedRepositories(ownerId) {
+      const { rows } = await db.query<{ public: number; private: number }>(
+        `SELECT (count(*) FILTER (WHERE NOT private))::int AS public, (count(*) FILTER (WHERE private))::int AS private
+         FROM repositories WHERE owner_id = $1`,
+        [ownerId],
+      );
+      return { public: rows[0].public, private: rows[0].private };
+    },
+    async listOrganizationsForUser(userId, page) {
+      const [{ rows }, count] = await Promise.all([
+        db.query<AccountRow>(
+          `SELECT a.* FROM accounts a JOIN org_members m ON m.org_id = a.id WHERE m.user_id = $1
+           ORDER BY a.id LIMIT $2 OFFSET $3`,
+          [userId, page.limit, page.offset],
+        ),
+        db.query<{ total: number }>('SELECT count(*)::int AS total FROM org_members WHERE user_id = $1', [userId]),
+      ]);
+      return { items: rows.map(toAccount), total: count.rows[0].total };
+    },
   };
 }

@@ -4,7 +4,7 @@ import { statementCache } from './statements.js';
 import type { Account, OrgRole, RepoPermission, Repository } from '../../domain/model.js';
 import { ACCOUNTS_VERSION } from '../account-admin.js';
 import type { AccountRows } from '../account-cache.js';
-import { Conflict } from '../store.js';
+import { Conflict, type OwnedCounts } from '../store.js';
 
 interface AccountRow {
   id: number; login: string; type: 'User' | 'Organization'; email: string | null; name: string | null;
@@ -134,6 +134,27 @@ export function sqliteAccounts(db: Database): AccountRows {
     async findCollaboratorPermission(repoId, userId) {
       const p = prepare('SELECT permission FROM collaborators WHERE repo_id = ? AND user_id = ?').pluck().get(repoId, userId);
       return (p as RepoPermission | undefined) ?? null;
+    },
+    async listRepositoriesForUser(userId, page) {
+      const where = `${page.publicOnly ? 'r.private = 0 AND ' : ''}(r.owner_id = @user
+        OR r.id IN (SELECT repo_id FROM collaborators WHERE user_id = @user)
+        OR r.owner_id IN (SELECT org_id FROM org_members WHERE user_id = @user))`;
+      const rows = prepare(`SELECT r.* FROM repositories r JOIN accounts a ON a.id = r.owner_id WHERE ${where}
+                  ORDER BY a.login_lower, r.name_lower LIMIT @limit OFFSET @offset`)
+        .all({ user: userId, limit: page.limit, offset: page.offset }) as RepoRow[];
+      const total = prepare(`SELECT count(*) FROM repositories r WHERE ${where}`).pluck().get({ user: userId }) as number;
+      return { items: rows.map((row) => repository(row)!), total };
+    },
+    async countOwnedRepositories(ownerId) {
+      const row = prepare(`SELECT count(*) FILTER (WHERE private = 0) AS public, count(*) FILTER (WHERE private = 1) AS private
+                  FROM repositories WHERE owner_id = ?`).get(ownerId) as OwnedCounts;
+      return { public: row.public, private: row.private };
+    },
+    async listOrganizationsForUser(userId, page) {
+      const rows = prepare(`SELECT a.* FROM accounts a JOIN org_members m ON m.org_id = a.id WHERE m.user_id = ?
+                  ORDER BY a.id LIMIT ? OFFSET ?`).all(userId, page.limit, page.offset) as AccountRow[];
+      const total = prepare('SELECT count(*) FROM org_members WHERE user_id = ?').pluck().get(userId) as number;
+      return { items: rows.map(toAccount), total };
     },
   };
 }
