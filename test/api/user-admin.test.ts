@@ -2,6 +2,7 @@
 // impersonation token, and refuse made-up scopes. Tokens stop working at once, also in another process
 // on the same database whose account cache saw the user before.
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -26,8 +27,10 @@ async function twoApps(t: TestContext): Promise<[TestApp, TestApp]> {
     url = `sqlite:${join(dir, 'hookline.db')}`;
     drop = async () => rmSync(dir, { recursive: true, force: true });
   }
-  const a = await testApp({}, { databaseUrl: url });
-  const b = await testApp({}, { databaseUrl: url });
+  // Processes sharing a database share its key (a process with another key refuses to start).
+  const key = { HOOKLINE_SECRET_KEY: randomBytes(32).toString('hex') };
+  const a = await testApp(key, { databaseUrl: url });
+  const b = await testApp(key, { databaseUrl: url });
   t.after(async () => {
     await a.close();
     await b.close();
