@@ -85,6 +85,11 @@ test('Replay failed…: re-sends the failed events of the window, shows how many
   await rig.app.worker!.idle();
   assert.deepEqual(rig.receiver.received.slice(4).map((r) => r.headers['x-github-delivery']).sort(), [...failed].sort());
   assert.equal(rig.receiver.received.length, 6);
+
+  // The notice is built from a count, never from text in the URL; a truncated replay says so.
+  assert.match((await browser.get(`${hookPage}?notice=replay&queued=10000&truncated=1`)).body,
+    /role="status">Replay queued 10000 failed deliveries \(the most one replay sends; replay again for the rest\)\.</);
+  assert.doesNotMatch((await browser.get(`${hookPage}?notice=replay&queued=%3Cb%3E2`)).body, /role="status"/);
 });
 
 test('Replay failed… on an organization hook', async (t) => {
