@@ -1,5 +1,6 @@
 // `npm run bench [-- --quick] [--only=raw,sqlite,postgres,bullmq,bullmq_lean,bullmq_worker,latency,fanout,list,rss,retry_drain,api] [--rounds=N] [--cpu-prof]`
-// (`sqlite_memory`, Hookline on an in-memory SQLite database, runs only when --only names it: a diagnostic.)
+// (`sqlite_memory`, Hookline on an in-memory SQLite database, runs only when --only names it: a diagnostic;
+// so does `dashboard`, the dashboard's pages with 1M deliveries in the log, or `--dashboard-rows=N`.)
 // Runs every scenario against its baseline in one run, prints the table and writes
 // bench/results/latest.json (and latest.md, the table as BENCHMARKS.md shows it).
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -10,6 +11,7 @@ import { dropBenchDatabase, SCRATCH } from './hookline.js';
 import { Receiver } from './receiver.js';
 import { describeMachine, markdownTable, textTable, type Row } from './report.js';
 import { apiThroughput, type ApiResult } from './scenarios/api.js';
+import { dashboardPages, type PageTiming } from './scenarios/dashboard.js';
 import { fanout, type FanoutResult } from './scenarios/fanout.js';
 import { latency, type LatencyResult } from './scenarios/latency.js';
 import { listDeliveries, type ListPoint } from './scenarios/list.js';
@@ -146,6 +148,18 @@ if (wants('retry_drain')) {
   if (retries) log(`  RSS ${round(retries.rssWaitingMb, 0)} MB and ${round(retries.cpuMsPerSWaiting, 1)} CPU ms/s while waiting; all delivered ${round(retries.deliveredAllS, 1)} s after the receiver came back`);
 }
 
+// Dashboard pages: only on request, since filling a million rows takes minutes of both cores.
+let dash: { rows: number; pages: PageTiming[]; slowest: PageTiming } | null = null;
+if (o.only.has('dashboard')) {
+  const rows = Number(process.argv.find((a) => a.startsWith('--dashboard-rows='))?.slice('--dashboard-rows='.length) ?? 1_000_000);
+  log(`dashboard pages and /metrics with ${rows.toLocaleString('en-US')} deliveries in the log (SQLite)`);
+  const pages = await attempt('dashboard pages', () => dashboardPages({ engine: 'sqlite', rows, runs: 20, postgresUrl: o.postgresUrl, log: (l) => log(`  ${l}`) }));
+  if (pages) {
+    dash = { rows, pages, slowest: pages.reduce((a, b) => (b.p95Ms > a.p95Ms ? b : a)) };
+    for (const p of pages) log(`  ${p.page}: p95 ${round(p.p95Ms)} ms (first ${round(p.firstMs)} ms)`);
+  }
+}
+
 // 6. API.
 let api: ApiResult | null = null;
 if (wants('api')) {
@@ -248,6 +262,10 @@ const results = {
       retries: retries.retries, rss_mb_waiting: round(retries.rssWaitingMb, 0), cpu_ms_per_s_waiting: round(retries.cpuMsPerSWaiting, 1),
       delivered_all_s: round(retries.deliveredAllS, 1),
     },
+    dashboard_pages: dash && {
+      rows: dash.rows, slowest_p95_ms: round(dash.slowest.p95Ms), slowest_page: dash.slowest.page,
+      pages: dash.pages.map((p) => ({ page: p.page, first_ms: round(p.firstMs), median_ms: round(p.medianMs), p95_ms: round(p.p95Ms) })),
+    },
     rss_mb_idle: mem ? round(mem.rssIdleMb, 0) : null,
     rss_mb_100k_pending: mem ? round(mem.rssPendingMb, 0) : null,
     rss_mb_100k_pending_after_gc: mem ? round(mem.rssPendingAfterGcMb, 0) : null,
@@ -309,6 +327,11 @@ const rows: Row[] = [
   { figure: 'RSS, 100 000 pending', value: results.scale.rss_mb_100k_pending, unit: 'MB', baseline: `idle ${results.scale.rss_mb_idle ?? 'n/a'} MB`, target: '≤ 300 MB', met: target('RSS 100k pending', results.scale.rss_mb_100k_pending, '<= 300 MB', (v) => v <= 300) },
   { figure: 'backlog drain (100k pending)', value: results.scale.backlog_drain_per_s, unit: 'deliveries/s', baseline: `peak RSS ${results.scale.rss_peak_mb_while_draining ?? 'n/a'} MB` },
   { figure: 'retries of a receiver that was down (10 000, 20 s ± 20 % wait), all delivered', value: results.scale.retry_drain?.delivered_all_s ?? null, unit: 's after it came back', baseline: results.scale.retry_drain ? `while waiting: RSS ${results.scale.retry_drain.rss_mb_waiting} MB, ${results.scale.retry_drain.cpu_ms_per_s_waiting} CPU ms/s` : undefined },
+  ...(dash ? [{
+    figure: `dashboard pages p95, slowest page, ${dash.rows.toLocaleString('en-US')} deliveries`, value: results.scale.dashboard_pages!.slowest_p95_ms, unit: 'ms',
+    baseline: dash.slowest.page, target: '< 100 ms at 1M',
+    met: dash.rows >= 1_000_000 ? target('dashboard pages at 1M', results.scale.dashboard_pages!.slowest_p95_ms, '< 100 ms', (v) => v < 100) : null,
+  }] : []),
   { figure: 'ingest only (no worker), 10 hooks/event', value: results.scale.ingest_only_events_per_s, unit: 'events/s', baseline: `${results.scale.ingest_only_cpu_ms_per_event ?? 'n/a'} CPU ms/event` },
   { figure: 'API GET hook', value: results.api.hookline_get_hook_per_s, unit: 'req/s', baseline: `bare fastify ${results.api.bare_fastify_per_s ?? 'n/a'}/s`, ratio: results.api.hookline_over_bare },
 ];

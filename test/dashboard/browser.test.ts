@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { after, before, test } from 'node:test';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { ADMIN_TOKEN } from '../support/app.js';
-import { deliveryRig, hook, ingest } from '../delivery/fixtures.js';
+import { arrivals, byEvent, deliveryRig, hook, ingest } from '../delivery/fixtures.js';
 
 const CHROMIUM = process.env.HOOKLINE_TEST_CHROMIUM ?? '/usr/bin/chromium';
 const SHOTS = 'test-output';
@@ -158,4 +158,55 @@ test('the site administrator sees failing hooks and the queue on Site status', a
   assert.equal(await page.getByRole('link', { name: receiver.url('/status/500') }).getAttribute('href'),
     `/dashboard/repos/alice/hello/hooks/${failing.id}`);
   await page.screenshot({ path: `${SHOTS}/dashboard-site.png`, fullPage: true });
+});
+
+test('Replay failed…: after a receiver that answered 500 recovers, only the failed events are sent again', async (t) => {
+  // No automatic retries: what reaches the receiver a second time was sent by the replay.
+  const { app, token, path } = await deliveryRig(t, { HOOKLINE_RETRY_SCHEDULE: 'off' });
+  let failing = false;
+  const seen: string[] = [];
+  const flaky = createServer((req, res) => {
+    req.resume();
+    req.on('end', () => {
+      seen.push(String(req.headers['x-github-delivery']));
+      res.writeHead(failing ? 500 : 200, { 'Content-Type': 'text/plain' }).end(failing ? 'down' : 'ok');
+    });
+  });
+  await new Promise<void>((resolve) => flaky.listen(0, '127.0.0.1', resolve));
+  t.after(() => new Promise<void>((resolve) => flaky.close(() => resolve())));
+  const base = await app.http.listen({ port: 0, host: '127.0.0.1' });
+  const h = await hook(app, token, path, `http://127.0.0.1:${(flaky.address() as AddressInfo).port}/hook`, { events: ['issues'] });
+  const since = new Date(Date.now() - 60_000).toISOString().slice(0, 16);
+  const deliver = async (n: number) => {
+    const { guid } = await ingest(app, { event: 'issues', action: 'opened', repository: 'alice/hello', payload: { n } });
+    await app.worker!.idle();
+    return guid;
+  };
+  const ok1 = await deliver(1);
+  failing = true;
+  const failed = [await deliver(2), await deliver(3)];
+  failing = false;
+  const ok2 = await deliver(4);
+  assert.equal(seen.length, 5, 'the ping and four events');
+
+  const context = await browser.newContext();
+  t.after(() => context.close());
+  const page = await context.newPage();
+  await signIn(page, base, token);
+  await page.goto(`${base}/dashboard/repos/alice/hello/hooks/${h.id}`);
+  const rows = page.locator('#deliveries tbody tr');
+  assert.equal(await rows.count(), 5);
+  await page.getByRole('link', { name: 'Replay failed…' }).click();
+  await page.getByLabel('Since (UTC)').fill(since);
+  await page.screenshot({ path: `${SHOTS}/dashboard-replay.png`, fullPage: true });
+  await page.getByRole('button', { name: 'Replay' }).click();
+  await page.getByText('Replay queued 2 failed deliveries.').waitFor();
+  // The new attempts appear without a reload.
+  await page.waitForFunction(() => document.querySelectorAll('#deliveries .tag').length === 2, null, { timeout: 10_000 });
+  assert.equal(await rows.count(), 7);
+  await page.screenshot({ path: `${SHOTS}/dashboard-replayed.png`, fullPage: true });
+  const count = (guid: string) => seen.filter((g) => g === guid).length;
+  assert.deepEqual(failed.map(count), [2, 2], 'each failed event sent once more');
+  assert.deepEqual([ok1, ok2].map(count), [1, 1], 'the events that succeeded are not sent again');
+  assert.equal(seen.length, 7);
 });

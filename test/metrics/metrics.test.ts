@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import { ConfigError, loadConfig } from '../../src/config.js';
 import { ADMIN_TOKEN } from '../support/app.js';
 import { ManualClock } from '../support/hooks.js';
-import { allDeliveries, arrivals, byEvent, deliveryRig, hook, ingest } from '../delivery/fixtures.js';
+import { after, allDeliveries, arrivals, byEvent, deliveryRig, hook, ingest } from '../delivery/fixtures.js';
 import type { TestApp } from '../support/app.js';
 
 /** The value of one series in Prometheus text, 0 when the series is absent. */
@@ -71,6 +71,39 @@ test('counters move by exactly the deliveries made: first attempts, manual redel
   assert.equal(moved('hookline_delivery_duration_seconds_count', { outcome: 'failure' }), 4);
   assert.equal(sample(after, 'hookline_events_ingested_total', { event: 'ping' }), 2, 'the two pings on creation');
   assert.equal(sample(after, 'hookline_deliveries_pending'), 0);
+});
+
+test('automatic retries count as attempt_kind="retry": a 500 then a 200 moves first failure and retry success by one each', async (t) => {
+  const clock = new ManualClock();
+  const rig = await deliveryRig(t, { HOOKLINE_RETRY_SCHEDULE: '1m' }, { clock });
+  const h = await hook(rig.app, rig.token, rig.path, rig.receiver.url('/ok'), { events: ['issues'] });
+  await arrivals(rig.receiver, byEvent('ping'), 1);
+  await rig.app.worker!.idle();
+  const setUrl = async (path: string) => assert.equal((await rig.app.call('PATCH', `${rig.path}/${h.id}/config`, { token: rig.token, body: { url: rig.receiver.url(path) } })).statusCode, 200);
+  const before = await scrape(rig.app);
+
+  await setUrl('/status/500');
+  await ingest(rig.app, { event: 'issues', action: 'opened', repository: 'alice/hello', payload: {} });
+  await arrivals(rig.receiver, byEvent('issues'), 1);
+  await rig.app.worker!.idle();
+  await setUrl('/ok');
+  await after(rig, clock, 2 * 60_000);
+  await after(rig, clock, 10 * 60_000);
+  const sent = rig.receiver.received.filter(byEvent('issues'));
+  assert.deepEqual(sent.map((r) => r.path), ['/status/500', '/ok'], 'one retry, then nothing more');
+  const after200 = await scrape(rig.app);
+
+  const moved = (name: string, labels: Record<string, string> = {}) => sample(after200, name, labels) - sample(before, name, labels);
+  const kinds: Record<string, number> = {};
+  for (const outcome of ['success', 'failure']) {
+    for (const kind of ['first', 'retry', 'manual']) kinds[`${kind} ${outcome}`] = moved('hookline_deliveries_total', { outcome, attempt_kind: kind });
+  }
+  assert.deepEqual(kinds, {
+    'first success': 0, 'first failure': 1, 'retry success': 1, 'retry failure': 0, 'manual success': 0, 'manual failure': 0,
+  });
+  assert.equal(moved('hookline_delivery_duration_seconds_count', { outcome: 'success' }), 1);
+  assert.equal(moved('hookline_delivery_duration_seconds_count', { outcome: 'failure' }), 1);
+  assert.equal(sample(after200, 'hookline_deliveries_pending'), 0);
 });
 
 test('gauges read the database: pending deliveries, the age of the oldest due one, disabled hooks', async (t) => {

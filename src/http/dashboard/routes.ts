@@ -6,6 +6,7 @@ import type { HookAccess, HookScope, Principal } from '../../services/access.js'
 import { SESSION_COOKIE, SignInRequired, cookieSecurity, pageContext, type DashboardDeps } from './plugin.js';
 import { deliveryPage, hookPage } from './views-deliveries.js';
 import { deletePage, overviewPage, ownerBase, ownerPage, signInPage } from './views-hooks.js';
+import { replayPage, utcInstant } from './views-replay.js';
 import { sitePage } from './views-site.js';
 
 type Form = Record<string, string | undefined>;
@@ -106,7 +107,7 @@ export function registerDashboardRoutes(app: FastifyInstance, deps: DashboardDep
       const page = await deliveries.list(scope, hookId, { per_page: '30', cursor: query.cursor });
       return html(reply, hookPage(pageContext(request, reply), {
         base: ownerBase(scope.path), title: titleOf(scope), hook, deliveries: page, testPush: scope.repository !== null,
-        errors, notice: NOTICES[query.notice ?? ''] ?? null,
+        errors, notice: noticeOf(query),
       }), status);
     };
     app.get(hookPath, (request, reply) => showHook(request, reply, []));
@@ -150,6 +151,30 @@ export function registerDashboardRoutes(app: FastifyInstance, deps: DashboardDep
       return reply.redirect(`${ownerBase(scope.path)}/hooks/${hook.id}?notice=test`, 303);
     });
 
+    app.get(`${hookPath}/replay`, async (request, reply) => {
+      const scope = await scopeOf(request, 'write');
+      const hook = await hooks.get(scope, idOf((request.params as Params).hook));
+      return html(reply, replayPage(pageContext(request, reply), ownerBase(scope.path), hook, { since: '', until: '' }, []));
+    });
+
+    // The REST replay's service and permission; a bad window is the form again with the service's message.
+    app.post(`${hookPath}/replay`, async (request, reply) => {
+      const scope = await scopeOf(request, 'write');
+      const hookId = idOf((request.params as Params).hook);
+      const form = (request.body ?? {}) as Form;
+      const since = utcInstant(form.since);
+      const until = utcInstant(form.until);
+      try {
+        const { queued, truncated } = await deliveries.replay(scope, hookId, { ...(since && { since }), ...(until && { until }) });
+        return reply.redirect(`${ownerBase(scope.path)}/hooks/${hookId}?notice=replay&queued=${queued}${truncated ? '&truncated=1' : ''}`, 303);
+      } catch (err) {
+        const errors = fieldErrors(err);
+        const hook = await hooks.get(scope, hookId);
+        const values = { since: form.since ?? '', until: form.until ?? '' };
+        return html(reply, replayPage(pageContext(request, reply), ownerBase(scope.path), hook, values, errors), 422);
+      }
+    });
+
     app.get(`${hookPath}/deliveries/:delivery`, async (request, reply) => {
       const scope = await scopeOf(request, 'read');
       const p = request.params as Params;
@@ -166,6 +191,16 @@ export function registerDashboardRoutes(app: FastifyInstance, deps: DashboardDep
       return reply.redirect(`${ownerBase(scope.path)}/hooks/${hookId}?notice=redeliver`, 303);
     });
   }
+}
+
+/** The notice after an action: a fixed text, or for a replay the count it queued (digits only). */
+function noticeOf(query: Form): string | null {
+  if (query.notice === 'replay' && /^\d{1,9}$/.test(query.queued ?? '')) {
+    const n = Number(query.queued);
+    const more = query.truncated === '1' ? ' (the most one replay sends; replay again for the rest)' : '';
+    return `Replay queued ${n} failed ${n === 1 ? 'delivery' : 'deliveries'}${more}.`;
+  }
+  return NOTICES[query.notice ?? ''] ?? null;
 }
 
 /** The form's config fields as the API takes them; an empty secret keeps the current one. */

@@ -15,10 +15,9 @@ function outcomeIcon(d: DeliverySummary): Html {
     : html`<span class="bad" title="Failed">✖</span>`;
 }
 
-/** The next automatic attempt, on deliveries whose store reports one (retries); nothing otherwise. */
-function nextAttempt(d: DeliverySummary): string | null {
-  const next = (d as DeliverySummary & { nextAttemptAt?: string | null }).nextAttemptAt;
-  return typeof next === 'string' ? next : null;
+/** The automatic attempt a failure scheduled, as a machine-readable time; nothing when none is due. */
+function nextAttempt(d: DeliverySummary): Html | null {
+  return d.nextAttemptAt ? html`<time datetime="${d.nextAttemptAt}">${d.nextAttemptAt}</time>` : null;
 }
 
 function postButton(ctx: PageContext, action: string, label: string): Html {
@@ -39,7 +38,6 @@ export interface HookPageInput {
 export function hookPage(ctx: PageContext, input: HookPageInput): string {
   const { base, hook, deliveries } = input;
   const hookUrl = `${base}/hooks/${hook.id}`;
-  const showNext = deliveries.deliveries.some((d) => nextAttempt(d) !== null);
   return page(ctx, `Webhook ${hook.id}`, html`
     <p class="crumbs"><a href="${base}">${input.title}</a> / webhook ${hook.id}</p>
     <h1>${hook.config.url}</h1>
@@ -47,12 +45,13 @@ export function hookPage(ctx: PageContext, input: HookPageInput): string {
     <div class="actions">
       ${postButton(ctx, `${hookUrl}/pings`, 'Ping')}
       ${input.testPush ? postButton(ctx, `${hookUrl}/tests`, 'Test push') : null}
+      <a class="button" href="${hookUrl}/replay">Replay failed…</a>
       <a class="button danger" href="${hookUrl}/delete">Delete…</a>
     </div>
     <h2>Recent Deliveries</h2>
     <div id="deliveries" data-live>
       <table class="deliveries">
-        <thead><tr><th></th><th>GUID</th><th>Event</th><th>Delivered</th><th>Duration</th><th></th>${showNext ? html`<th>Next attempt</th>` : null}</tr></thead>
+        <thead><tr><th></th><th>GUID</th><th>Event</th><th>Delivered</th><th>Duration</th><th>Attempt</th><th></th><th>Next attempt</th></tr></thead>
         <tbody>${deliveries.deliveries.map((d) => html`
           <tr>
             <td>${outcomeIcon(d)}</td>
@@ -60,8 +59,9 @@ export function hookPage(ctx: PageContext, input: HookPageInput): string {
             <td>${d.event}${d.action ? `.${d.action}` : ''}</td>
             <td><time datetime="${d.deliveredAt}">${d.deliveredAt}</time></td>
             <td>${d.duration.toFixed(2)} s</td>
+            <td class="attempt">${d.attempt}</td>
             <td>${d.redelivery ? html`<span class="tag">redelivery</span>` : null}</td>
-            ${showNext ? html`<td>${nextAttempt(d) ?? ''}</td>` : null}
+            <td class="next-attempt">${nextAttempt(d)}</td>
           </tr>`)}
         </tbody>
       </table>
@@ -95,6 +95,7 @@ export function deliveryPage(ctx: PageContext, base: string, hook: HookRecord, d
     <p class="crumbs"><a href="${hookUrl}">webhook ${hook.id}</a> / delivery ${d.id}</p>
     <h1>${outcomeIcon(d)} ${d.guid}</h1>
     <p>${d.event}${d.action ? `.${d.action}` : ''} · ${d.deliveredAt} · ${d.duration.toFixed(2)} s${d.redelivery ? ' · redelivery' : ''}</p>
+    <p class="attempt">Attempt ${d.attempt}${d.nextAttemptAt ? html` · next attempt ${nextAttempt(d)}` : null}</p>
     ${postButton(ctx, `${hookUrl}/deliveries/${d.id}/attempts`, 'Redeliver')}
     <h2>Request</h2>
     <p>POST ${d.url}</p>

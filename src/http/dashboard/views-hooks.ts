@@ -84,11 +84,16 @@ export function ownerPage(
     ${hookForm(ctx, `${base}/hooks`, null, 'Add webhook', errors)}`);
 }
 
+/** A form's validation problems (messages may quote what was typed: escaped like any text). */
+export function errorList(errors: FieldError[]): Html | null {
+  return errors.length > 0 ? html`<ul class="error" role="alert">${errors.map((e) => html`<li>${e.field ?? e.resource}: ${e.message ?? e.code}</li>`)}</ul>` : null;
+}
+
 /** The settings form; on edit an empty secret keeps the current one. */
 export function hookForm(ctx: PageContext, action: string, hook: HookRecord | null, submit: string, errors: FieldError[]): Html {
   const contentType = hook?.config.contentType ?? 'json';
   return html`
-    ${errors.length > 0 ? html`<ul class="error" role="alert">${errors.map((e) => html`<li>${e.field ?? e.resource}: ${e.message ?? e.code}</li>`)}</ul>` : null}
+    ${errorList(errors)}
     <form method="post" action="${action}" class="stack">
       ${csrfField(ctx)}
       <label for="url">Payload URL</label>
