@@ -129,11 +129,14 @@ function deliverySide(config: Config, store: Store, box: SecretBox, clock: Clock
       store, sender, clock, logger,
       concurrency: config.deliveryConcurrency,
       perHook: config.deliveryConcurrencyPerHook,
+      perOwner: config.deliveryConcurrencyPerOwner,
+      heartbeatMs: config.workerHeartbeatMs,
       leaseMs: config.deliveryLeaseMs,
       retries: { schedule: config.retrySchedule, disableAfterMs: config.disableAfterMs, disableAfterText: config.disableAfterText },
       secretsOf: (hook) => secretsOf(hook),
     })
     : null;
+  if (worker) metrics.countThrottledBy(() => worker.circuits.size);
   worker?.onAttempt((a) => metrics.recordAttempt({ outcome: a.success ? 'success' : 'failure', attemptKind: a.kind, durationSeconds: a.durationSeconds }));
   const metricsHttp = config.metricsPort === null ? null : buildMetricsServer(metrics);
   const pruner = config.runWorker ? new DeliveryPruner(store, clock, config.deliveryRetentionDays, logger) : null;
