@@ -1,6 +1,6 @@
 // Which due rows one claim takes, for engines that pick in TypeScript (SQLite): owners in turn, each
 // owner's rows oldest first, within the per-hook and per-owner caps. PostgreSQL states the same rule in
-// SQL (postgres/claim-sql.ts); the contract suite holds both to it.
+// SQL (postgres/claim-sql.ts); test/contract/fair-claim.test.ts holds both to it.
 
 /** A due row as the claim reads it, oldest first. */
 export interface DueRow {
