@@ -1,4 +1,4 @@
-// `npm run bench [-- --quick] [--only=raw,sqlite,postgres,bullmq,bullmq_lean,bullmq_worker,latency,fanout,list,rss,retry_drain,api] [--rounds=N] [--cpu-prof]`
+// `npm run bench [-- --quick] [--only=raw,sqlite,postgres,bullmq,bullmq_lean,bullmq_worker,latency,fanout,list,rss,retry_drain,noisy,api] [--rounds=N] [--cpu-prof]`
 // (`sqlite_memory`, Hookline on an in-memory SQLite database, runs only when --only names it: a diagnostic.)
 // Runs every scenario against its baseline in one run, prints the table and writes
 // bench/results/latest.json (and latest.md, the table as BENCHMARKS.md shows it).
@@ -14,6 +14,7 @@ import { fanout, type FanoutResult } from './scenarios/fanout.js';
 import { latency, type LatencyResult } from './scenarios/latency.js';
 import { listDeliveries, type ListPoint } from './scenarios/list.js';
 import { retryDrain, type RetryDrainResult } from './scenarios/retry-drain.js';
+import { noisyNeighbour, type NoisyNeighbourResult } from './scenarios/noisy-neighbour.js';
 import { backlog, type BacklogResult } from './scenarios/rss.js';
 import {
   bullmqServiceThroughput, bullmqThroughput, hooklineThroughput, planFor, rawThroughput, type ThroughputResult,
@@ -146,6 +147,13 @@ if (wants('retry_drain')) {
   if (retries) log(`  RSS ${round(retries.rssWaitingMb, 0)} MB and ${round(retries.cpuMsPerSWaiting, 1)} CPU ms/s while waiting; all delivered ${round(retries.deliveredAllS, 1)} s after the receiver came back`);
 }
 
+let noisy: NoisyNeighbourResult | null = null;
+if (wants('noisy')) {
+  log('a noisy neighbour: 100 hanging hooks of another owner, 100 events/s to each side');
+  noisy = await attempt('noisy neighbour', () => noisyNeighbour(o, receiver, 'sqlite'));
+  if (noisy) log(`  healthy hook p50 ${round(noisy.p50)} ms, p99 ${round(noisy.p99)} ms, max ${round(noisy.max)} ms; ${noisy.hanging} requests left hanging`);
+}
+
 // 6. API.
 let api: ApiResult | null = null;
 if (wants('api')) {
@@ -248,6 +256,7 @@ const results = {
       retries: retries.retries, rss_mb_waiting: round(retries.rssWaitingMb, 0), cpu_ms_per_s_waiting: round(retries.cpuMsPerSWaiting, 1),
       delivered_all_s: round(retries.deliveredAllS, 1),
     },
+    noisy_neighbour: noisy && { events: noisy.events, p50_ms: round(noisy.p50), p99_ms: round(noisy.p99), max_ms: round(noisy.max), hanging: noisy.hanging },
     rss_mb_idle: mem ? round(mem.rssIdleMb, 0) : null,
     rss_mb_100k_pending: mem ? round(mem.rssPendingMb, 0) : null,
     rss_mb_100k_pending_after_gc: mem ? round(mem.rssPendingAfterGcMb, 0) : null,
@@ -309,6 +318,7 @@ const rows: Row[] = [
   { figure: 'RSS, 100 000 pending', value: results.scale.rss_mb_100k_pending, unit: 'MB', baseline: `idle ${results.scale.rss_mb_idle ?? 'n/a'} MB`, target: '≤ 300 MB', met: target('RSS 100k pending', results.scale.rss_mb_100k_pending, '<= 300 MB', (v) => v <= 300) },
   { figure: 'backlog drain (100k pending)', value: results.scale.backlog_drain_per_s, unit: 'deliveries/s', baseline: `peak RSS ${results.scale.rss_peak_mb_while_draining ?? 'n/a'} MB` },
   { figure: 'retries of a receiver that was down (10 000, 20 s ± 20 % wait), all delivered', value: results.scale.retry_drain?.delivered_all_s ?? null, unit: 's after it came back', baseline: results.scale.retry_drain ? `while waiting: RSS ${results.scale.retry_drain.rss_mb_waiting} MB, ${results.scale.retry_drain.cpu_ms_per_s_waiting} CPU ms/s` : undefined },
+  { figure: 'latency p99 @100 ev/s beside 100 hanging hooks of another owner', value: results.scale.noisy_neighbour?.p99_ms ?? null, unit: 'ms', baseline: results.scale.noisy_neighbour ? `p50 ${results.scale.noisy_neighbour.p50_ms} ms, max ${results.scale.noisy_neighbour.max_ms} ms` : undefined, target: '≤ 50 ms', met: target('noisy neighbour p99', results.scale.noisy_neighbour?.p99_ms ?? null, '<= 50 ms', (v) => v <= 50) },
   { figure: 'ingest only (no worker), 10 hooks/event', value: results.scale.ingest_only_events_per_s, unit: 'events/s', baseline: `${results.scale.ingest_only_cpu_ms_per_event ?? 'n/a'} CPU ms/event` },
   { figure: 'API GET hook', value: results.api.hookline_get_hook_per_s, unit: 'req/s', baseline: `bare fastify ${results.api.bare_fastify_per_s ?? 'n/a'}/s`, ratio: results.api.hookline_over_bare },
 ];
