@@ -1,7 +1,11 @@
 // The circuit breaker: a hook whose receiver timed out may hold one delivery in flight (across all
 // workers, counted in the claim) until it answers again, so hanging receivers do not keep many slots
 // each. State is this worker's: another worker learns of a hanging receiver from its own timeouts.
+import { rememberBounded } from '../bounded-map.js';
 import type { Logger } from '../logger.js';
+
+/** Hooks remembered as throttled; past it the list starts over (deleted hooks must not pile up). */
+const MAX_THROTTLED = 10_000;
 
 export class CircuitBreaker {
   private readonly open = new Map<number, true>();
@@ -21,16 +25,11 @@ export class CircuitBreaker {
   observe(hookId: number, timedOut: boolean): void {
     if (timedOut === this.open.has(hookId)) return;
     if (timedOut) {
-      this.open.set(hookId, true);
+      rememberBounded(this.open, hookId, true, MAX_THROTTLED);
       this.logger?.warn({ hook: hookId }, 'receiver timed out: the hook may have one delivery in flight until it answers again');
     } else {
       this.open.delete(hookId);
       this.logger?.info({ hook: hookId }, 'receiver answered again: the hook gets its full concurrency back');
     }
-  }
-
-  /** Forgets a hook that no longer has deliveries (deleted). */
-  forget(hookId: number): void {
-    this.open.delete(hookId);
   }
 }

@@ -69,6 +69,8 @@ export class DeliveryWorker {
   private woken = false;
   private loop: Promise<void> | null = null;
   private lastClaimAt = 0;
+  /** A claim is under way: its rows may be leased already but not yet in a slot (idle() waits for it). */
+  private claiming = false;
   private readonly listeners: AttemptListener[] = [];
   /** Claiming fewer rows than this at once is deferred briefly while deliveries are in flight. */
   private readonly batchMin: number;
@@ -132,7 +134,7 @@ export class DeliveryWorker {
       await Promise.allSettled([...this.inFlight, ...this.recording].map((t) => t.done));
       const next = await this.opts.store.nextDueAt();
       const due = next !== null && next <= this.opts.clock.now().getTime();
-      if (!due && this.inFlight.size === 0 && this.recording.size === 0) return;
+      if (!due && !this.claiming && this.inFlight.size === 0 && this.recording.size === 0) return;
       this.wake();
       await new Promise((r) => setTimeout(r, 5));
     }
@@ -156,6 +158,7 @@ export class DeliveryWorker {
       }
       let claimed: ClaimedDelivery[] = [];
       if (free > 0) {
+        this.claiming = true;
         try {
           this.lastClaimAt = performance.now();
           const now = clock.now().getTime();
@@ -166,6 +169,8 @@ export class DeliveryWorker {
           if (claimed.length > 0) this.dispatch(claimed);
         } catch (err) {
           this.opts.logger?.error({ err }, 'claiming deliveries failed; will retry');
+        } finally {
+          this.claiming = false;
         }
       }
       if (!this.running) break;
