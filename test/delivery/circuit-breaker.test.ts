@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { test } from 'node:test';
-import { deliveryRig, hook, ingest } from '../delivery/fixtures.js';
+import { deliveryRig, hook, ingest } from './fixtures.js';
 
 /** A receiver that never answers while `hold` is set, and counts the requests it holds open at once. */
 async function gate(t: { after(fn: () => Promise<void>): void }) {

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { startReceiver, type Receiver } from '../support/receiver.js';
 import type { TestApp } from '../support/app.js';
-import { byEvent, deliveryRig, hook, ingest } from '../delivery/fixtures.js';
+import { byEvent, deliveryRig, hook, ingest } from './fixtures.js';
 
 /** Pushes recorded for mallory's hooks (their receiver never answers, so each one is a timeout). */
 function countRecorded(app: TestApp, hookIds: Set<number>, event = 'push'): { n: number } {
