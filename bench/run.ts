@@ -1,4 +1,4 @@
-// `npm run bench [-- --quick] [--only=raw,sqlite,postgres,bullmq,bullmq_lean,bullmq_worker,latency,fanout,list,rss,retry_drain,api] [--rounds=N] [--cpu-prof]`
+// `npm run bench [-- --quick] [--only=raw,sqlite,postgres,bullmq,bullmq_lean,bullmq_worker,latency,fanout,list,rss,retry_drain,noisy,api] [--rounds=N] [--cpu-prof]`
 // (`sqlite_memory`, Hookline on an in-memory SQLite database, runs only when --only names it: a diagnostic;
 // so does `dashboard`, the dashboard's pages with 1M deliveries in the log, or `--dashboard-rows=N`.)
 // Runs every scenario against its baseline in one run, prints the table and writes
@@ -16,6 +16,7 @@ import { fanout, type FanoutResult } from './scenarios/fanout.js';
 import { latency, type LatencyResult } from './scenarios/latency.js';
 import { listDeliveries, type ListPoint } from './scenarios/list.js';
 import { retryDrain, type RetryDrainResult } from './scenarios/retry-drain.js';
+import { noisyNeighbour, type NoisyNeighbourResult } from './scenarios/noisy-neighbour.js';
 import { backlog, type BacklogResult } from './scenarios/rss.js';
 import {
   bullmqServiceThroughput, bullmqThroughput, hooklineThroughput, planFor, rawThroughput, type ThroughputResult,
@@ -160,6 +161,13 @@ if (o.only.has('dashboard')) {
   }
 }
 
+let noisy: NoisyNeighbourResult | null = null;
+if (wants('noisy')) {
+  log('a noisy neighbour: 100 hanging hooks of another owner, 100 events/s to each side');
+  noisy = await attempt('noisy neighbour', () => noisyNeighbour(o, receiver, 'sqlite'));
+  if (noisy) log(`  healthy hook p50 ${round(noisy.p50)} ms, p99 ${round(noisy.p99)} ms, max ${round(noisy.max)} ms; ${noisy.hanging} requests left hanging`);
+}
+
 // 6. API.
 let api: ApiResult | null = null;
 if (wants('api')) {
@@ -266,6 +274,7 @@ const results = {
       rows: dash.rows, slowest_p95_ms: round(dash.slowest.p95Ms), slowest_page: dash.slowest.page,
       pages: dash.pages.map((p) => ({ page: p.page, first_ms: round(p.firstMs), median_ms: round(p.medianMs), p95_ms: round(p.p95Ms) })),
     },
+    noisy_neighbour: noisy && { events: noisy.events, p50_ms: round(noisy.p50), p99_ms: round(noisy.p99), max_ms: round(noisy.max), hanging: noisy.hanging },
     rss_mb_idle: mem ? round(mem.rssIdleMb, 0) : null,
     rss_mb_100k_pending: mem ? round(mem.rssPendingMb, 0) : null,
     rss_mb_100k_pending_after_gc: mem ? round(mem.rssPendingAfterGcMb, 0) : null,
@@ -332,6 +341,7 @@ const rows: Row[] = [
     baseline: dash.slowest.page, target: '< 100 ms at 1M',
     met: dash.rows >= 1_000_000 ? target('dashboard pages at 1M', results.scale.dashboard_pages!.slowest_p95_ms, '< 100 ms', (v) => v < 100) : null,
   }] : []),
+  { figure: 'latency p99 @100 ev/s beside 100 hanging hooks of another owner', value: results.scale.noisy_neighbour?.p99_ms ?? null, unit: 'ms', baseline: results.scale.noisy_neighbour ? `p50 ${results.scale.noisy_neighbour.p50_ms} ms, max ${results.scale.noisy_neighbour.max_ms} ms` : undefined, target: '≤ 50 ms', met: target('noisy neighbour p99', results.scale.noisy_neighbour?.p99_ms ?? null, '<= 50 ms', (v) => v <= 50) },
   { figure: 'ingest only (no worker), 10 hooks/event', value: results.scale.ingest_only_events_per_s, unit: 'events/s', baseline: `${results.scale.ingest_only_cpu_ms_per_event ?? 'n/a'} CPU ms/event` },
   { figure: 'API GET hook', value: results.api.hookline_get_hook_per_s, unit: 'req/s', baseline: `bare fastify ${results.api.bare_fastify_per_s ?? 'n/a'}/s`, ratio: results.api.hookline_over_bare },
 ];

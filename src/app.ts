@@ -161,6 +161,8 @@ function deliverySide(config: Config, store: Store, secretKey: SecretKey, clock:
       store, sender, clock, logger,
       concurrency: config.deliveryConcurrency,
       perHook: config.deliveryConcurrencyPerHook,
+      perOwner: config.deliveryConcurrencyPerOwner,
+      heartbeatMs: config.workerHeartbeatMs,
       leaseMs: config.deliveryLeaseMs,
       retries: { schedule: config.retrySchedule, disableAfterMs: config.disableAfterMs, disableAfterText: config.disableAfterText },
       secretsOf: (hook) => secretsOf(hook),
@@ -168,6 +170,7 @@ function deliverySide(config: Config, store: Store, secretKey: SecretKey, clock:
     : null;
   const deliveryLog = worker ? new DeliveryLog(logger, store, clock) : null;
   if (deliveryLog) worker?.onAttempt(deliveryLog.attempt);
+  if (worker) metrics.countThrottledBy(() => worker.circuits.size);
   worker?.onAttempt((a) => metrics.recordAttempt({ outcome: a.success ? 'success' : 'failure', attemptKind: a.kind, durationSeconds: a.durationSeconds }));
   const metricsHttp = config.metricsPort === null ? null : buildMetricsServer(metrics);
   const pruner = config.runWorker ? new DeliveryPruner(store, clock, config.deliveryRetentionDays, logger) : null;

@@ -27,6 +27,10 @@ export interface Config {
   readonly deliveryConcurrency: number;
   /** Deliveries one hook may have in flight at once, across all workers (on SQLite: of this process). */
   readonly deliveryConcurrencyPerHook: number;
+  /** Deliveries the hooks of one owner (account or App) may have in flight at once, across all workers. */
+  readonly deliveryConcurrencyPerOwner: number;
+  /** How often a worker refreshes its heartbeat; one silent for three of these is dead and its leases are freed. */
+  readonly workerHeartbeatMs: number;
   /** Largest accepted API request body, in bytes (the event-ingest route has its own 25 MB cap). */
   readonly bodyLimitBytes: number;
   /** Bytes of event bodies ingested at once; beyond it POST /hookline/events answers 503 with Retry-After. */
@@ -160,8 +164,12 @@ export function loadConfig(env: Source = process.env, overrides: Source = {}, ex
     deliveryLeaseMs,
     secretKey,
     deliveryRetentionDays: int('HOOKLINE_DELIVERY_RETENTION_DAYS', 7, 1, 3650),
-    deliveryConcurrency: int('HOOKLINE_DELIVERY_CONCURRENCY', 64, 1, 10_000),
-    deliveryConcurrencyPerHook: int('HOOKLINE_DELIVERY_CONCURRENCY_PER_HOOK', 16, 1, 10_000),
+    // A request waiting on a slow receiver costs a socket and some memory, not CPU: the default is high
+    // so slow receivers cannot fill it; the per-hook and per-owner caps share it out.
+    deliveryConcurrency: int('HOOKLINE_DELIVERY_CONCURRENCY', 1024, 1, 100_000),
+    deliveryConcurrencyPerHook: int('HOOKLINE_DELIVERY_CONCURRENCY_PER_HOOK', 16, 1, 100_000),
+    deliveryConcurrencyPerOwner: int('HOOKLINE_DELIVERY_CONCURRENCY_PER_OWNER', 128, 1, 100_000),
+    workerHeartbeatMs: int('HOOKLINE_WORKER_HEARTBEAT_MS', 5000, 50, 600_000),
     bodyLimitBytes: int('HOOKLINE_BODY_LIMIT_BYTES', 1024 * 1024, 1024, 100 * 1024 * 1024),
     ingestBytesInFlight: int('HOOKLINE_INGEST_MAX_BYTES_IN_FLIGHT', 64 * 1024 * 1024, 1024, 64 * 1024 * 1024 * 1024),
     maxHooksPerEvent: int('HOOKLINE_MAX_HOOKS_PER_EVENT', 20, 1, 10_000),

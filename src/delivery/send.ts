@@ -14,6 +14,9 @@ import type { PreparedRequest } from './prepare.js';
 export const RESPONSE_BODY_CAP = 64 * 1024;
 
 /** What one attempt produced, in GitHub's vocabulary. */
+/** The status of a request the receiver did not answer in time (GitHub's wording). */
+export const TIMED_OUT = 'timed out';
+
 export interface SendResult {
   status: string;
   statusCode: number;
@@ -170,7 +173,7 @@ export function describeFailure(err: unknown): { status: string; statusCode: num
   const e = err as { code?: string; name?: string; message?: string; cause?: { code?: string; message?: string } };
   const code = e.code ?? e.cause?.code ?? '';
   if (code === 'EHOOKLINE_REFUSED') return { status: `failed to connect to host: ${e.message}`, statusCode: 502 };
-  if (e.name === 'TimeoutError' || e.name === 'AbortError' || /TIMEOUT/.test(code)) return { status: 'timed out', statusCode: 504 };
+  if (e.name === 'TimeoutError' || e.name === 'AbortError' || /TIMEOUT/.test(code)) return { status: TIMED_OUT, statusCode: 504 };
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN' || code === 'EAI_FAIL') return { status: 'failed to connect to host', statusCode: 502 };
   if (/CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS_CERT/.test(code)) {
     return { status: 'Peer certificate cannot be authenticated with given CA certificates', statusCode: 502 };

@@ -1,6 +1,7 @@
-// The delivery worker: claim due rows with a lease → prepare → send → record, with a cap on requests in
-// flight so one slow receiver never stalls the others. Woken by new rows; a timer is only the backstop.
-// Observers (`onAttempt`) hear of every recorded attempt.
+// The delivery worker: claim due rows with a lease → prepare → send → record, with caps on requests in
+// flight (per worker, per hook, per owner, one for a hook that timed out) so slow receivers never stall
+// the others. Woken by new rows; a timer is only the backstop. Observers (`onAttempt`) hear of every
+// recorded attempt; a heartbeat lets live workers free the leases of dead ones.
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '../domain/clock.js';
 import type { AttemptFollowUp, ClaimedDelivery, DeliveryOutcome } from '../domain/deliveries.js';
@@ -12,7 +13,9 @@ import type { Store } from '../storage/store.js';
 import { describeAttempt, type AttemptListener } from './attempts.js';
 import { BodyCache, bodyKey } from './body-cache.js';
 import { encodeBody, prepare, type HookSecrets, type PreparedRequest } from './prepare.js';
-import type { Sender } from './send.js';
+import { TIMED_OUT, type Sender } from './send.js';
+import { CircuitBreaker } from './circuit-breaker.js';
+import { Heartbeat } from './heartbeat.js';
 import { Signer } from './signer.js';
 
 export interface WorkerOptions {
@@ -24,6 +27,10 @@ export interface WorkerOptions {
   concurrency: number;
   /** Most deliveries one hook may have in flight (across workers), so a slow receiver cannot take every slot. */
   perHook: number;
+  /** Most deliveries the hooks of one owner may have in flight (across workers), so one tenant cannot take every slot; omitted: no owner cap. */
+  perOwner?: number;
+  /** Heartbeat interval; omitted: no heartbeat (a crashed worker's rows wait for its leases to expire). */
+  heartbeatMs?: number;
   /** Longer than the delivery timeout, so a live worker never loses a row it is still sending. */
   leaseMs: number;
   /** Longest sleep between checks when nothing wakes the worker. */
@@ -37,6 +44,8 @@ export interface WorkerOptions {
 const COALESCE_MS = 2;
 /** Unrecorded outcomes allowed, in multiples of the concurrency, before the worker stops claiming. */
 const RECORDING_BACKLOG = 1;
+/** Most rows one claim takes: a high concurrency fills up over several claims, each a short transaction. */
+const CLAIM_BATCH_MAX = 64;
 /** Encoded bodies kept for the next batches. */
 const BODY_CACHE_BYTES = 16 * 1024 * 1024;
 /** GitHub's behaviour: one attempt, never disabled. */
@@ -48,8 +57,6 @@ const SECRET_CACHE_ENTRIES = 10_000;
 export class DeliveryWorker {
   readonly id = `worker-${randomUUID()}`;
   private running = false;
-  /** A claim is under way (idle() must not mistake its rows, leased but not yet in flight, for none). */
-  private claiming = false;
   private inFlight = new Set<Task>();
   /**
    * Outcomes received but not yet recorded. Rule: a slot is free once its receiver has answered (the
@@ -62,15 +69,24 @@ export class DeliveryWorker {
   private woken = false;
   private loop: Promise<void> | null = null;
   private lastClaimAt = 0;
+  /** A claim is under way: its rows may be leased already but not yet in a slot (idle() waits for it). */
+  private claiming = false;
   private readonly listeners: AttemptListener[] = [];
   /** Claiming fewer rows than this at once is deferred briefly while deliveries are in flight. */
   private readonly batchMin: number;
   private readonly bodies = new BodyCache(BODY_CACHE_BYTES);
   private readonly secrets = new Map<string, HookSecrets>();
   private readonly signer: Signer;
+  /** Hooks whose receivers timed out, limited to one delivery in flight. */
+  readonly circuits: CircuitBreaker;
+  private readonly heartbeat: Heartbeat | null;
 
   constructor(private readonly opts: WorkerOptions) {
     this.batchMin = Math.max(1, Math.min(16, Math.floor(opts.concurrency / 4)));
+    this.circuits = new CircuitBreaker(opts.logger);
+    this.heartbeat = opts.heartbeatMs === undefined
+      ? null
+      : new Heartbeat(opts.store, this.id, opts.clock, opts.heartbeatMs, () => this.wake(), opts.logger);
     this.signer = new Signer({
       onThreadFailure: (err) => opts.logger?.error({ err }, 'the signing thread failed; signing on the event loop from now on'),
     });
@@ -84,6 +100,7 @@ export class DeliveryWorker {
   start(): void {
     if (this.running) return;
     this.running = true;
+    this.heartbeat?.start();
     this.loop = this.run();
   }
 
@@ -107,6 +124,7 @@ export class DeliveryWorker {
     await Promise.allSettled([...this.inFlight].map((t) => t.done));
     await Promise.allSettled([...this.recording].map((t) => t.done));
     await this.opts.store.releaseClaims(this.id).catch(() => 0);
+    await this.heartbeat?.stop();
     await this.signer.close();
   }
 
@@ -128,7 +146,7 @@ export class DeliveryWorker {
     const pollMs = this.opts.pollMs ?? 1000;
     while (this.running) {
       this.woken = false;
-      const free = this.freeSlots();
+      const free = Math.min(this.freeSlots(), CLAIM_BATCH_MAX);
       // A claim is a write transaction that walks past the rows in flight, so claiming one row per freed
       // slot costs O(concurrency) per delivery. While nearly every slot is busy, let a few more free up
       // first, for at most COALESCE_MS (real time), so a worker full of slow receivers still progresses.
@@ -141,11 +159,14 @@ export class DeliveryWorker {
       }
       let claimed: ClaimedDelivery[] = [];
       if (free > 0) {
+        this.claiming = true;
         try {
           this.lastClaimAt = performance.now();
           const now = clock.now().getTime();
-          this.claiming = true;
-          claimed = await store.claimDue({ worker: this.id, now, leaseUntil: now + leaseMs, limit: free, perHook: this.opts.perHook });
+          claimed = await store.claimDue({
+            worker: this.id, now, leaseUntil: now + leaseMs, limit: free,
+            perHook: this.opts.perHook, perOwner: this.opts.perOwner, throttled: this.circuits.throttled(),
+          });
           if (claimed.length > 0) this.dispatch(claimed);
         } catch (err) {
           this.opts.logger?.error({ err }, 'claiming deliveries failed; will retry');
@@ -236,6 +257,7 @@ export class DeliveryWorker {
       return;
     }
     const result = await sender.send(req);
+    this.circuits.observe(delivery.hook.id, result.status === TIMED_OUT);
     this.handOver(delivery, {
       url: req.url,
       status: result.status,

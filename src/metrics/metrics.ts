@@ -17,6 +17,8 @@ export class Metrics implements AttemptMetrics {
   private readonly pending: Gauge;
   private readonly lag: Gauge;
   private readonly hooksDisabled: Gauge;
+  /** How many hooks this process's circuit breaker limits (the worker's count; 0 without a worker). */
+  private throttledCount: () => number = () => 0;
 
   constructor(private readonly store: Pick<DashboardStore, 'queueStats'>, private readonly clock: Clock) {
     const registers = [this.registry];
@@ -32,6 +34,11 @@ export class Metrics implements AttemptMetrics {
     this.pending = new Gauge({ name: 'hookline_deliveries_pending', help: 'Deliveries waiting to be sent or in flight (whole database).', registers });
     this.lag = new Gauge({ name: 'hookline_delivery_lag_seconds', help: 'Age of the oldest due delivery no worker has taken; 0 when none waits.', registers });
     this.hooksDisabled = new Gauge({ name: 'hookline_hooks_disabled', help: 'Hooks that are not active (whole database).', registers });
+    const metrics = this;
+    new Gauge({
+      name: 'hookline_hooks_throttled', help: 'Hooks this process limits to one delivery in flight because their receiver timed out.', registers,
+      collect() { this.set(metrics.throttledCount()); },
+    });
     // Series at zero from the start, so rate() and absent() behave before the first delivery.
     for (const outcome of ['success', 'failure']) {
       for (const kind of ['first', 'retry', 'manual']) this.deliveries.inc({ outcome, attempt_kind: kind }, 0);
@@ -41,6 +48,11 @@ export class Metrics implements AttemptMetrics {
   recordAttempt(report: AttemptReport): void {
     this.deliveries.inc({ outcome: report.outcome, attempt_kind: report.attemptKind });
     this.duration.observe({ outcome: report.outcome }, report.durationSeconds);
+  }
+
+  /** Where the throttled-hooks gauge reads its count (the worker's circuit breaker). */
+  countThrottledBy(count: () => number): void {
+    this.throttledCount = count;
   }
 
   eventAccepted(event: string): void {

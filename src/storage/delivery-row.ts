@@ -15,8 +15,8 @@ export interface DeliveryRow {
 export const SUMMARY_COLUMNS =
   'id, guid, event, action, repository_id, redelivery, url, status, status_code, duration, delivered_at, attempt, next_attempt_at';
 
-/** The columns a claim needs, besides the hook. */
-export const CLAIM_COLUMNS = 'id, hook_id, event_id, guid, event, action, redelivery, kind, attempt, retry_index';
+/** The columns a claim needs, besides the hook (of `deliveries d`). */
+export const CLAIM_COLUMNS = 'd.id, d.hook_id, d.event_id, d.guid, d.event, d.action, d.redelivery, d.kind, d.attempt, d.retry_index';
 
 /** A completed row as listed. */
 export function toSummary(r: DeliveryRow): DeliverySummary {

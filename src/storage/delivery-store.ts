@@ -29,6 +29,10 @@ export interface ClaimRequest {
   limit: number;
   /** Most unexpired leases one hook may hold across all workers (a slow receiver cannot take every slot). */
   perHook: number;
+  /** Most unexpired leases the hooks of one owner (account or App, see hook_owners) may hold across all workers; default no cap. */
+  perOwner?: number;
+  /** Hooks whose receiver timed out (the circuit breaker): each may hold one lease until it answers again. */
+  throttled?: readonly number[];
 }
 
 /** A bulk replay: one new attempt per event accepted in [since, until) whose latest attempt to the hook failed. */
@@ -60,8 +64,10 @@ export interface DeliveryStore {
   replayFailed(request: ReplayRequest): Promise<{ queued: number; truncated: boolean }>;
 
   /**
-   * Leases due deliveries, oldest first. Every engine caps a hook the same way: its pending rows with
-   * an unexpired lease count toward `perHook`, whichever worker holds them; rows of capped hooks wait.
+   * Leases due deliveries, taking owners in turn (each owner's oldest first, so one hook's deliveries go
+   * out oldest first). Every engine caps a hook and an owner the same way: pending rows with an
+   * unexpired lease count toward `perHook` (1 for a throttled hook) and `perOwner`, whichever worker
+   * holds them; rows of capped hooks and owners wait.
    * Two PostgreSQL workers claiming at the same instant may each give a hook its share (the count is
    * read, not locked); a row is still never leased twice.
    */

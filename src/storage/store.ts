@@ -8,6 +8,7 @@ import type { DashboardStore } from './dashboard-store.js';
 import type { AppStore } from './app-store.js';
 import type { AccountAdminStore } from './account-admin.js';
 import type { DeliveryStore } from './delivery-store.js';
+import type { WorkerRegistry } from './worker-registry.js';
 
 /** Thrown by adapters when a unique name is taken; services turn it into a 422. */
 export class Conflict extends Error {}
@@ -110,7 +111,7 @@ export interface StoreCapabilities {
   readonly multiProcess: boolean;
 }
 
-export interface Store extends AccountStore, AccountAdminStore, HookStore, DeliveryStore, DashboardStore, AppStore {
+export interface Store extends AccountStore, AccountAdminStore, HookStore, DeliveryStore, DashboardStore, AppStore, WorkerRegistry {
   readonly capabilities: StoreCapabilities;
   migrate(): Promise<void>;
   close(): Promise<void>;

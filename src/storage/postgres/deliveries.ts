@@ -2,6 +2,7 @@
 // row is held by two live workers; completion conditional on the claim; NOTIFY on every new due row.
 import { LISTED_AS_SUCCESS, SUCCESS } from '../../domain/delivery-policy.js';
 import type { ClaimedDelivery, DeliveryStore } from '../delivery-store.js';
+import { CLAIM_SQL, claimParams } from './claim-sql.js';
 import { SUMMARY_COLUMNS, toClaimed, toDetail, toSummary, type DeliveryRow } from '../delivery-row.js';
 import { batchedCompletions } from './completions.js';
 import type { Db } from './db.js';
@@ -103,33 +104,8 @@ export function postgresDeliveries(db: Db, queue: Db, channel: string): Omit<Del
       });
     },
 
-    async claimDue({ worker, now, leaseUntil, limit, perHook }) {
-      // Candidates come from hooks below their in-flight cap, oldest first (a window a few times the
-      // batch, locked with SKIP LOCKED so concurrent workers take different rows); then each hook gets
-      // at most its remaining share. Each event's payload comes back once, on its first row, so sending
-      // needs no second round trip.
-      const { rows } = await queue.query<DeliveryRow & { hook: HookRow; payload: string | null }>(
-        `WITH busy AS (
-           SELECT hook_id, count(*) AS n FROM deliveries
-           WHERE state = 'pending' AND lease_owner IS NOT NULL AND lease_until >= $1 GROUP BY hook_id),
-         window_rows AS (
-           SELECT id, hook_id, due_at FROM deliveries
-           WHERE state = 'pending' AND due_at <= $1 AND (lease_until IS NULL OR lease_until < $1)
-             AND hook_id NOT IN (SELECT hook_id FROM busy WHERE n >= $5)
-           ORDER BY due_at, id LIMIT $4 * 4 FOR UPDATE SKIP LOCKED),
-         ranked AS (
-           SELECT w.id, w.due_at, row_number() OVER (PARTITION BY w.hook_id ORDER BY w.due_at, w.id) + coalesce(b.n, 0) AS slot
-           FROM window_rows w LEFT JOIN busy b ON b.hook_id = w.hook_id),
-         due AS (SELECT id FROM ranked WHERE slot <= $5 ORDER BY due_at, id LIMIT $4),
-         claimed AS (
-           UPDATE deliveries d SET lease_owner = $2, lease_until = $3, attempts = d.attempts + 1
-           FROM due, hooks h WHERE d.id = due.id AND h.id = d.hook_id
-           RETURNING d.id, d.hook_id, d.event_id, d.guid, d.event, d.action, d.redelivery, d.kind, d.attempt, d.retry_index,
-             row_to_json(h.*) AS hook)
-         SELECT c.*, CASE WHEN c.id = min(c.id) OVER (PARTITION BY c.event_id) THEN e.payload END AS payload
-         FROM claimed c JOIN events e ON e.id = c.event_id`,
-        [now, worker, leaseUntil, limit, perHook],
-      );
+    async claimDue(request) {
+      const { rows } = await queue.query<DeliveryRow & { hook: HookRow; payload: string | null }>(CLAIM_SQL, claimParams(request));
       const claimed: ClaimedDelivery[] = rows.map((r) => ({
         ...toClaimed(r, toHook(r.hook)), ...(r.payload === null ? {} : { payload: r.payload }),
       }));

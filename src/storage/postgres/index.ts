@@ -11,6 +11,7 @@ import { Db } from './db.js';
 import { dueChannel, postgresDeliveries } from './deliveries.js';
 import { postgresHooks } from './hooks.js';
 import { postgresDashboard } from './dashboard.js';
+import { postgresWorkers } from './workers.js';
 
 const MIGRATIONS_DIR = fileURLToPath(new URL('./migrations', import.meta.url));
 /** Advisory lock key held while migrating, so concurrent starts apply each migration once. */
@@ -75,6 +76,7 @@ export async function openPostgresStore(url: string): Promise<Store> {
     ...deliveries,
     ...postgresDashboard(db),
     ...postgresApps(db),
+    ...postgresWorkers(queue, channel),
     listenForDue: (listener) => listen(connectionString, options, channel, listener),
   };
 }

@@ -15,6 +15,7 @@ import { HookCache } from './hook-cache.js';
 import { sqliteHooks } from './hooks.js';
 import { sqliteDeliveries } from './deliveries.js';
 import { sqliteDashboard } from './dashboard.js';
+import { sqliteWorkers } from './workers.js';
 
 const MIGRATIONS_DIR = fileURLToPath(new URL('./migrations', import.meta.url));
 
@@ -65,5 +66,6 @@ export function openSqliteStore(url: string): Store {
     ...sqliteDeliveries(db, hookCache),
     ...sqliteDashboard(db),
     ...sqliteApps(db),
+    ...sqliteWorkers(db),
   };
 }
