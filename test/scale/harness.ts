@@ -3,7 +3,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createServer, type ServerResponse } from 'node:http';
-import { createServer as createNetServer, type AddressInfo } from 'node:net';
+import type { AddressInfo } from 'node:net';
+import { freePort } from '../support/cli-process.js';
 import type { TestContext } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
@@ -43,13 +44,7 @@ export function defer(t: TestContext, fn: () => unknown): void {
   push(fn);
 }
 
-export async function freePort(): Promise<number> {
-  const probe = createNetServer();
-  await new Promise<void>((r) => probe.listen(0, '127.0.0.1', r));
-  const { port } = probe.address() as AddressInfo;
-  await new Promise<void>((r) => probe.close(() => r()));
-  return port;
-}
+export { freePort };
 
 /** Options of `waitUntil`: how long at most, what to add to the error, and an abort (the test ended). */
 export interface WaitOptions { timeoutMs?: number; detail?: () => string; signal?: AbortSignal }

@@ -55,7 +55,7 @@ CREATE TABLE collaborators (
 
 CREATE TABLE hooks (
   id           BIGSERIAL PRIMARY KEY,
-  owner_type   TEXT NOT NULL CHECK (owner_type IN ('repository', 'organization')),
+  owner_type   TEXT NOT NULL CHECK (owner_type IN ('repository', 'organization', 'integration')),
   owner_id     BIGINT NOT NULL,
   name         TEXT NOT NULL,
   active       BOOLEAN NOT NULL,

@@ -1,8 +1,6 @@
 -- GitHub Apps: registrations, installations, installation tokens, and the App's webhook as a hook row
 -- with owner type 'integration' (owner id = App id). Only the App's public key and a hash of its client
 -- secret are kept (the webhook secret is sealed in the hook row); installation tokens as SHA-256 hashes.
-ALTER TABLE hooks DROP CONSTRAINT hooks_owner_type_check;
-ALTER TABLE hooks ADD CONSTRAINT hooks_owner_type_check CHECK (owner_type IN ('repository', 'organization', 'integration'));
 
 CREATE TABLE apps (
   id            BIGSERIAL PRIMARY KEY,

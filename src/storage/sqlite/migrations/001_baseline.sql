@@ -55,7 +55,7 @@ CREATE TABLE collaborators (
 
 CREATE TABLE hooks (
   id                INTEGER PRIMARY KEY AUTOINCREMENT,
-  owner_type        TEXT NOT NULL CHECK (owner_type IN ('repository', 'organization')),
+  owner_type        TEXT NOT NULL CHECK (owner_type IN ('repository', 'organization', 'integration')),
   owner_id          INTEGER NOT NULL,
   name              TEXT NOT NULL,
   active            INTEGER NOT NULL,

@@ -2,37 +2,6 @@
 -- with owner type 'integration' (owner id = App id). Only the App's public key and a hash of its client
 -- secret are kept (the webhook secret is sealed in the hook row); installation tokens as SHA-256 hashes.
 
--- SQLite cannot change a CHECK constraint in place: the hooks table is rebuilt with the wider one.
--- No table references hooks by foreign key, so drop-and-rename is safe.
-CREATE TABLE hooks_020 (
-  id                INTEGER PRIMARY KEY AUTOINCREMENT,
-  owner_type        TEXT NOT NULL CHECK (owner_type IN ('repository', 'organization', 'integration')),
-  owner_id          INTEGER NOT NULL,
-  name              TEXT NOT NULL,
-  active            INTEGER NOT NULL,
-  events            TEXT NOT NULL,
-  url               TEXT NOT NULL,
-  content_type      TEXT NOT NULL,
-  insecure_ssl      TEXT NOT NULL,
-  secret            TEXT,
-  username          TEXT,
-  password          TEXT,
-  last_code         INTEGER,
-  last_status       TEXT,
-  last_message      TEXT,
-  created_at        TEXT NOT NULL,
-  updated_at        TEXT NOT NULL
-);
-INSERT INTO hooks_020 (id, owner_type, owner_id, name, active, events, url, content_type, insecure_ssl, secret,
-                       username, password, last_code, last_status, last_message, created_at, updated_at)
-  SELECT id, owner_type, owner_id, name, active, events, url, content_type, insecure_ssl, secret,
-         username, password, last_code, last_status, last_message, created_at, updated_at FROM hooks;
--- Ids of deleted hooks stay unused, as before the rebuild.
-UPDATE sqlite_sequence SET seq = (SELECT seq FROM sqlite_sequence WHERE name = 'hooks') WHERE name = 'hooks_020';
-DROP TABLE hooks;
-ALTER TABLE hooks_020 RENAME TO hooks;
-CREATE INDEX hooks_owner ON hooks (owner_type, owner_id, id);
-
 CREATE TABLE apps (
   id            INTEGER PRIMARY KEY AUTOINCREMENT,
   slug          TEXT NOT NULL UNIQUE,
