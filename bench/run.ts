@@ -110,7 +110,8 @@ if (wants('latency')) {
     log(`latency at 1 000 events/s (SQLite, baseline checkout ${o.baselineSrc})`);
     lat.baseline = logLatency(await attempt('latency baseline', () => latency(o, receiver, 'sqlite', o.baselineSrc)));
   }
-  if ((!o.quick || o.only.has('latency')) && (!systems.includes('postgres') || tp.postgres)) {
+  // Both engines in every mode, quick included; skipped only when PostgreSQL failed its throughput run.
+  if (!systems.includes('postgres') || tp.postgres) {
     log('latency at 1 000 events/s (PostgreSQL)');
     lat.postgres = logLatency(await attempt('latency postgres', () => latency(o, receiver, 'postgres')));
   }
@@ -182,6 +183,10 @@ const results = {
     sqlite_over_bullmq_worker_only: round(ratio(tp.sqlite?.perS, tp.bullmqWorker?.perS) ?? NaN, 3),
     sqlite_over_bullmq_lean_send: round(ratio(tp.sqlite?.perS, tp.bullmqLean?.perS) ?? NaN, 3),
     postgres_over_raw: round(ratio(tp.postgres?.perS, tp.raw?.perS) ?? NaN, 3),
+    postgres_over_sqlite: round(ratio(tp.postgres?.perS, tp.sqlite?.perS) ?? NaN, 3),
+    // What the database spent (bench/pg-cost.ts), beside the Hookline process's cpu_ms_per_delivery.postgres.
+    postgres_database_cost: tp.postgres?.postgres
+      ? Object.fromEntries(Object.entries(tp.postgres.postgres).map(([k, v]) => [k, round(v, 3)])) : null,
     cpu_ms_per_delivery: {
       sqlite: tp.sqlite ? round(tp.sqlite.cpuMsPerDelivery, 3) : null,
       postgres: tp.postgres ? round(tp.postgres.cpuMsPerDelivery, 3) : null,
@@ -284,6 +289,9 @@ const target = (name: string, value: number | null, text: string, ok: (v: number
 };
 const sqliteRaw = ratio(tp.sqlite?.perS, tp.raw?.perS);
 const sqliteBull = ratio(tp.sqlite?.perS, tp.bullmq?.perS);
+const pgCostValue = (key: keyof NonNullable<ThroughputResult['postgres']>, digits: number) =>
+  tp.postgres?.postgres ? round(tp.postgres.postgres[key], digits) : null;
+const pgCostText = (key: keyof NonNullable<ThroughputResult['postgres']>, digits: number) => pgCostValue(key, digits)?.toLocaleString('en-US') ?? 'n/a';
 const rows: Row[] = [
   { figure: 'raw undici limit', value: per(tp.raw), unit: 'deliveries/s' },
   { figure: 'Hookline SQLite', value: per(tp.sqlite), unit: 'deliveries/s', baseline: 'raw', ratio: sqliteRaw, target: '≥ 0.5', met: target('sqlite/raw', sqliteRaw, '>= 0.5', (v) => v >= 0.5) },
@@ -292,6 +300,10 @@ const rows: Row[] = [
   { figure: 'Hookline SQLite vs BullMQ sending as Hookline does', value: per(tp.sqlite), unit: 'deliveries/s', baseline: `BullMQ, lean undici calls ${per(tp.bullmqLean) ?? 'n/a'}/s`, ratio: ratio(tp.sqlite?.perS, tp.bullmqLean?.perS) },
   { figure: 'Hookline SQLite vs BullMQ worker only', value: per(tp.sqlite), unit: 'deliveries/s', baseline: `producer in load generator ${per(tp.bullmqWorker) ?? 'n/a'}/s`, ratio: ratio(tp.sqlite?.perS, tp.bullmqWorker?.perS) },
   { figure: 'Hookline PostgreSQL', value: per(tp.postgres), unit: 'deliveries/s', baseline: 'raw', ratio: ratio(tp.postgres?.perS, tp.raw?.perS) },
+  { figure: 'Hookline PostgreSQL vs SQLite', value: per(tp.postgres), unit: 'deliveries/s', baseline: `SQLite ${per(tp.sqlite) ?? 'n/a'}/s`, ratio: ratio(tp.postgres?.perS, tp.sqlite?.perS), target: '≥ 0.8', met: target('postgres/sqlite', ratio(tp.postgres?.perS, tp.sqlite?.perS), '>= 0.8', (v) => v >= 0.8) },
+  { figure: 'CPU per delivery, PostgreSQL: Hookline · database backends', value: results.delivery.cpu_ms_per_delivery.postgres, unit: 'ms', baseline: `database ${pgCostText('db_cpu_ms_per_delivery', 3)} ms` },
+  { figure: 'PostgreSQL per delivery: WAL · round trips · commits', value: pgCostValue('wal_bytes_per_delivery', 0), unit: 'WAL bytes', baseline: `${pgCostText('round_trips_per_delivery', 3)} round trips · ${pgCostText('commits_per_delivery', 3)} commits` },
+  { figure: 'PostgreSQL per event (10 hooks): WAL · round trips · commits', value: pgCostValue('wal_bytes_per_event', 0), unit: 'WAL bytes', baseline: `${pgCostText('round_trips_per_event', 2)} round trips · ${pgCostText('commits_per_event', 2)} commits` },
   ...(tp.inMemory ? [{ figure: 'Hookline SQLite in memory (diagnostic, not durable)', value: per(tp.inMemory), unit: 'deliveries/s', baseline: 'raw', ratio: ratio(tp.inMemory.perS, tp.raw?.perS) }] : []),
   ...(o.baselineSrc ? [{ figure: 'Hookline SQLite, baseline checkout', value: per(tp.baseline), unit: 'deliveries/s', baseline: 'raw', ratio: ratio(tp.baseline?.perS, tp.raw?.perS) }] : []),
   { figure: 'CPU per delivery, Hookline SQLite', value: results.delivery.cpu_ms_per_delivery.sqlite, unit: 'ms', baseline: `raw ${results.delivery.cpu_ms_per_delivery.raw ?? 'n/a'} · BullMQ+Redis ${results.delivery.cpu_ms_per_delivery.bullmq_with_redis ?? 'n/a'}` },
@@ -302,7 +314,7 @@ const rows: Row[] = [
   { figure: 'latency p99 @1k ev/s, first seconds of a fresh process', value: results.latency_ms.cold_start?.p99 ?? null, unit: 'ms', baseline: lat.sqlite ? `warm-up, first ${lat.sqlite.coldStart.seconds} s; p50 ${results.latency_ms.cold_start?.p50} ms` : undefined },
   { figure: 'host steal while latency was measured', value: lat.sqlite ? round(lat.sqlite.hostSteal * 100, 1) : null, unit: '%', baseline: lat.baseline ? `baseline checkout ${round(lat.baseline.hostSteal * 100, 1)} %` : undefined },
   { figure: 'latency p99 @1k ev/s (PostgreSQL)', value: results.latency_ms.postgres?.p99 ?? null, unit: 'ms' },
-  { figure: 'latency p99 @1k ev/s, from the send (PostgreSQL)', value: results.latency_ms.postgres?.from_send.p99 ?? null, unit: 'ms', baseline: `ingest round trip p99 ${results.latency_ms.postgres?.ingest_round_trip.p99 ?? 'n/a'} ms` },
+  { figure: 'latency p99 @1k ev/s, from the send (PostgreSQL)', value: results.latency_ms.postgres?.from_send.p99 ?? null, unit: 'ms', baseline: `ingest round trip p99 ${results.latency_ms.postgres?.ingest_round_trip.p99 ?? 'n/a'} ms (target ≤ 10)`, target: '≤ 25 ms', met: target('latency p99 from send, postgres', results.latency_ms.postgres?.from_send.p99 ?? null, '<= 25 ms', (v) => v <= 25) },
   { figure: 'fan-out 1 event → 1 000 hooks, last delivery', value: results.scale.fanout_last_delivery_ms, unit: 'ms' },
   { figure: 'list deliveries p99, 1k rows', value: results.scale.list_p99_ms_1k, unit: 'ms' },
   { figure: 'list deliveries p99, 1M rows', value: results.scale.list_p99_ms_1m, unit: 'ms', baseline: '1k rows', ratio: ratio(results.scale.list_p99_ms_1m, results.scale.list_p99_ms_1k), target: '≤ 5 ms', met: target('list p99 at 1M', results.scale.list_p99_ms_1m, '<= 5 ms', (v) => v <= 5) },

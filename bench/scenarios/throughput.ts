@@ -7,6 +7,7 @@ import { Pool } from 'undici';
 import { machineCpu, now, ownCpuS, spawnChild, stealShareSince, type BenchOptions, type Child } from '../common.js';
 import { ADMIN_TOKEN, freshDatabase, Hookline, pooled, type Engine } from '../hookline.js';
 import { hookSecret, pushPayload, type BenchHook } from '../payload.js';
+import { pgCost, pgSnapshot, type PgCost } from '../pg-cost.js';
 import type { Receiver } from '../receiver.js';
 
 const { Queue } = await loadBullmq();
@@ -30,6 +31,8 @@ export interface ThroughputResult {
   cpuMsPerDelivery: number;
   /** Events accepted per second while delivering (Hookline) or enqueued per second (BullMQ). */
   submitPerS?: number;
+  /** PostgreSQL only: what the database spent per delivery and per event. */
+  postgres?: PgCost;
   extra?: Record<string, number>;
 }
 
@@ -97,6 +100,7 @@ export async function hooklineThroughput(
 
     const bodies = payloadTexts(plan.warmupEvents, plan.events).map(envelope);
     const total = plan.events * plan.hooksPerEvent;
+    const database = engine === 'postgres' ? await databaseMeter(h, databaseUrl) : null;
     const before = await h.stats();
     receiver.reset();
     const harness = harnessMeter();
@@ -109,15 +113,30 @@ export async function hooklineThroughput(
     const outside = harness(total);
     const after = await h.stats();
     await h.idle();
+    // After idle: the last outcomes are recorded, so every delivery's completion is counted.
+    const postgres = database ? await database(total, plan.events) : undefined;
     return {
       perS: total / seconds, deliveries: total, seconds,
       cpuMsPerDelivery: ((after.cpuS - before.cpuS) * 1000) / total,
       submitPerS: plan.events / ((submitted - t0) / 1000),
+      postgres,
       extra: { rss_mb: after.rssMb, event_loop_busy: (after.mainThreadCpuS - before.mainThreadCpuS) / seconds, ...outside },
     };
   } finally {
     await h.stop();
   }
+}
+
+/** Starts measuring the database's cost; the returned function ends it (bench/pg-cost.ts). */
+async function databaseMeter(h: Hookline, databaseUrl: string): Promise<(deliveries: number, events: number) => Promise<PgCost>> {
+  const queries = await h.pgQueries();
+  const snapshot = await pgSnapshot(databaseUrl);
+  return async (deliveries, events) => {
+    const end = await pgSnapshot(databaseUrl);
+    const sent = await h.pgQueries();
+    const delta = { statements: sent.statements - queries.statements, roundTrips: sent.roundTrips - queries.roundTrips, commits: sent.commits - queries.commits };
+    return pgCost(snapshot, end, delta, deliveries, events);
+  };
 }
 
 async function ingestText(h: Hookline, body: string): Promise<void> {
