@@ -1,4 +1,4 @@
-// `npm run bench [-- --quick] [--only=raw,sqlite,postgres,bullmq,bullmq_lean,bullmq_worker,latency,fanout,list,rss,retry_drain,api] [--rounds=N] [--cpu-prof]`
+// `npm run bench [-- --quick] [--only=raw,sqlite,postgres,bullmq,bullmq_lean,bullmq_worker,postgres_2x2,latency,fanout,list,rss,retry_drain,api] [--rounds=N] [--cpu-prof]`
 // (`sqlite_memory`, Hookline on an in-memory SQLite database, runs only when --only names it: a diagnostic.)
 // Runs every scenario against its baseline in one run, prints the table and writes
 // bench/results/latest.json (and latest.md, the table as BENCHMARKS.md shows it).
@@ -13,6 +13,7 @@ import { apiThroughput, type ApiResult } from './scenarios/api.js';
 import { fanout, type FanoutResult } from './scenarios/fanout.js';
 import { latency, type LatencyResult } from './scenarios/latency.js';
 import { listDeliveries, type ListPoint } from './scenarios/list.js';
+import { multiProcessThroughput } from './scenarios/multi-process.js';
 import { retryDrain, type RetryDrainResult } from './scenarios/retry-drain.js';
 import { backlog, type BacklogResult } from './scenarios/rss.js';
 import {
@@ -51,8 +52,10 @@ for (const checkout of [ROOT_DIR, ...(o.baselineSrc ? [o.baselineSrc] : [])]) {
 
 // 1–3. Throughput: rounds rotate the order of the systems, and each figure is the median over rounds.
 const plan = planFor(o);
-type System = 'raw' | 'sqlite' | 'bullmq' | 'bullmq_lean' | 'bullmq_worker' | 'postgres' | 'sqlite_baseline' | 'sqlite_memory';
+type System = 'raw' | 'sqlite' | 'bullmq' | 'bullmq_lean' | 'bullmq_worker' | 'postgres' | 'postgres_2x2' | 'sqlite_baseline' | 'sqlite_memory';
 const systems = (['raw', 'sqlite', 'bullmq', 'bullmq_lean', 'bullmq_worker', 'postgres'] as const).filter(wants) as System[];
+// 2 API + 2 worker processes on one PostgreSQL database, against one `serve` (postgres) in the same run.
+if (wants('postgres_2x2')) systems.push('postgres_2x2');
 if (o.baselineSrc && wants('sqlite')) systems.push('sqlite_baseline');
 // What storage I/O costs: the same run with nothing durable. Only on request, never a target figure.
 if (o.only.has('sqlite_memory')) systems.push('sqlite_memory');
@@ -68,6 +71,7 @@ if (systems.length > 0) {
         if (system === 'bullmq') return bullmqServiceThroughput(o, receiver, plan, r);
         if (system === 'bullmq_lean') return bullmqServiceThroughput(o, receiver, plan, r, true);
         if (system === 'bullmq_worker') return bullmqThroughput(o, receiver, plan, r);
+        if (system === 'postgres_2x2') return multiProcessThroughput(o, receiver, plan, r);
         if (system === 'sqlite_baseline') return hooklineThroughput(o, receiver, plan, 'sqlite', r, o.baselineSrc);
         if (system === 'sqlite_memory') return hooklineThroughput(o, receiver, plan, 'sqlite', r, null, true);
         return hooklineThroughput(o, receiver, plan, system, r);
@@ -91,7 +95,7 @@ const best = (system: string) => {
   return ok.length === 0 ? null : ok.sort((a, b) => a.perS - b.perS)[Math.floor((ok.length - 1) / 2)];
 };
 const tp = {
-  raw: best('raw'), sqlite: best('sqlite'), bullmq: best('bullmq'), bullmqLean: best('bullmq_lean'), bullmqWorker: best('bullmq_worker'), postgres: best('postgres'),
+  raw: best('raw'), sqlite: best('sqlite'), bullmq: best('bullmq'), bullmqLean: best('bullmq_lean'), bullmqWorker: best('bullmq_worker'), postgres: best('postgres'), postgres2x2: best('postgres_2x2'),
   baseline: best('sqlite_baseline'), inMemory: best('sqlite_memory'),
 };
 
@@ -157,7 +161,7 @@ if (wants('api')) {
 if (receiver.badSignatures > 0) notes.push(`${receiver.badSignatures} of ${receiver.verified} sampled signatures did not verify`);
 await receiver.close();
 rmSync(SCRATCH, { recursive: true, force: true });
-if (wants('postgres') || wants('latency')) await dropBenchDatabase(o.postgresUrl);
+if (wants('postgres') || wants('postgres_2x2') || wants('latency')) await dropBenchDatabase(o.postgresUrl);
 
 const ratio = (a: number | null | undefined, b: number | null | undefined) => (a && b ? a / b : null);
 const per = (x: ThroughputResult | null) => (x ? round(x.perS, 0) : null);
@@ -184,6 +188,13 @@ const results = {
     sqlite_over_bullmq_lean_send: round(ratio(tp.sqlite?.perS, tp.bullmqLean?.perS) ?? NaN, 3),
     postgres_over_raw: round(ratio(tp.postgres?.perS, tp.raw?.perS) ?? NaN, 3),
     postgres_over_sqlite: round(ratio(tp.postgres?.perS, tp.sqlite?.perS) ?? NaN, 3),
+    postgres_2_api_2_workers: tp.postgres2x2 ? {
+      per_s: per(tp.postgres2x2),
+      over_one_serve: round(ratio(tp.postgres2x2.perS, tp.postgres?.perS) ?? NaN, 3),
+      cpu_ms_per_delivery: round(tp.postgres2x2.cpuMsPerDelivery, 3),
+      duplicates: tp.postgres2x2.extra?.duplicates ?? null,
+      database_cost: tp.postgres2x2.postgres ? Object.fromEntries(Object.entries(tp.postgres2x2.postgres).map(([k, v]) => [k, round(v, 3)])) : null,
+    } : null,
     // What the database spent (bench/pg-cost.ts), beside the Hookline process's cpu_ms_per_delivery.postgres.
     postgres_database_cost: tp.postgres?.postgres
       ? Object.fromEntries(Object.entries(tp.postgres.postgres).map(([k, v]) => [k, round(v, 3)])) : null,
@@ -301,6 +312,12 @@ const rows: Row[] = [
   { figure: 'Hookline SQLite vs BullMQ worker only', value: per(tp.sqlite), unit: 'deliveries/s', baseline: `producer in load generator ${per(tp.bullmqWorker) ?? 'n/a'}/s`, ratio: ratio(tp.sqlite?.perS, tp.bullmqWorker?.perS) },
   { figure: 'Hookline PostgreSQL', value: per(tp.postgres), unit: 'deliveries/s', baseline: 'raw', ratio: ratio(tp.postgres?.perS, tp.raw?.perS) },
   { figure: 'Hookline PostgreSQL vs SQLite', value: per(tp.postgres), unit: 'deliveries/s', baseline: `SQLite ${per(tp.sqlite) ?? 'n/a'}/s`, ratio: ratio(tp.postgres?.perS, tp.sqlite?.perS), target: '≥ 0.8', met: target('postgres/sqlite', ratio(tp.postgres?.perS, tp.sqlite?.perS), '>= 0.8', (v) => v >= 0.8) },
+  ...(tp.postgres2x2 ? [{
+    figure: 'PostgreSQL, 2 API + 2 worker processes vs one serve', value: per(tp.postgres2x2), unit: 'deliveries/s',
+    baseline: `one serve ${per(tp.postgres) ?? 'n/a'}/s; ${tp.postgres2x2.extra?.duplicates ?? 'n/a'} duplicate sends; ${round(tp.postgres2x2.cpuMsPerDelivery, 3)} CPU ms (4 processes)`,
+    ratio: ratio(tp.postgres2x2.perS, tp.postgres?.perS), target: '≥ 0.9, 0 duplicates',
+    met: target('postgres 2+2 / one serve', ratio(tp.postgres2x2.perS, tp.postgres?.perS), '>= 0.9', (v) => v >= 0.9) && tp.postgres2x2.extra?.duplicates === 0,
+  }] : []),
   { figure: 'CPU per delivery, PostgreSQL: Hookline · database backends', value: results.delivery.cpu_ms_per_delivery.postgres, unit: 'ms', baseline: `database ${pgCostText('db_cpu_ms_per_delivery', 3)} ms` },
   { figure: 'PostgreSQL per delivery: WAL · round trips · commits', value: pgCostValue('wal_bytes_per_delivery', 0), unit: 'WAL bytes', baseline: `${pgCostText('round_trips_per_delivery', 3)} round trips · ${pgCostText('commits_per_delivery', 3)} commits` },
   { figure: 'PostgreSQL per event (10 hooks): WAL · round trips · commits', value: pgCostValue('wal_bytes_per_event', 0), unit: 'WAL bytes', baseline: `${pgCostText('round_trips_per_event', 2)} round trips · ${pgCostText('commits_per_event', 2)} commits` },
