@@ -192,6 +192,8 @@ const results = {
       per_s: per(tp.postgres2x2),
       over_one_serve: round(ratio(tp.postgres2x2.perS, tp.postgres?.perS) ?? NaN, 3),
       cpu_ms_per_delivery: round(tp.postgres2x2.cpuMsPerDelivery, 3),
+      api_cpu_ms_per_delivery: round(tp.postgres2x2.extra?.api_cpu_ms_per_delivery ?? NaN, 3),
+      worker_cpu_ms_per_delivery: round(tp.postgres2x2.extra?.worker_cpu_ms_per_delivery ?? NaN, 3),
       duplicates: tp.postgres2x2.extra?.duplicates ?? null,
       database_cost: tp.postgres2x2.postgres ? Object.fromEntries(Object.entries(tp.postgres2x2.postgres).map(([k, v]) => [k, round(v, 3)])) : null,
     } : null,

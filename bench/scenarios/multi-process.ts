@@ -36,7 +36,7 @@ export async function multiProcessThroughput(o: BenchOptions, receiver: Receiver
     const bodies = payloadTexts(plan.warmupEvents, plan.events).map(envelope);
     const total = plan.events * plan.hooksPerEvent;
     const database = await databaseMeter(started, databaseUrl);
-    const cpu = async () => (await Promise.all(started.map((h) => h.stats()))).reduce((sum, s) => sum + s.cpuS, 0);
+    const cpu = async () => (await Promise.all(started.map((h) => h.stats()))).map((s) => s.cpuS);
     const before = await cpu();
     receiver.reset();
     receiver.countDuplicates = true;
@@ -49,15 +49,16 @@ export async function multiProcessThroughput(o: BenchOptions, receiver: Receiver
     const seconds = (receiver.lastAt - t0) / 1000;
     const outside = harness(total);
     const after = await cpu();
+    const spent = (from: number, to: number) => (after.slice(from, to).reduce((a, b) => a + b, 0) - before.slice(from, to).reduce((a, b) => a + b, 0)) * 1000 / total;
     await idle();
     const duplicates = receiver.duplicates;
     const postgres = await database(total, plan.events);
     return {
       perS: total / seconds, deliveries: total, seconds,
-      cpuMsPerDelivery: ((after - before) * 1000) / total,
+      cpuMsPerDelivery: spent(0, started.length),
       submitPerS: plan.events / ((submitted - t0) / 1000),
       postgres,
-      extra: { duplicates, processes: started.length, ...outside },
+      extra: { duplicates, processes: started.length, api_cpu_ms_per_delivery: spent(0, apis), worker_cpu_ms_per_delivery: spent(apis, started.length), ...outside },
     };
   } finally {
     await Promise.all(started.map((h) => h.stop()));
