@@ -154,6 +154,11 @@ export class Hookline {
     return this.child.call('stats');
   }
 
+  /** Statements and round trips the child has sent to PostgreSQL so far. */
+  pgQueries(): Promise<{ statements: number; roundTrips: number; commits: number }> {
+    return this.child.call('pgQueries');
+  }
+
   async stop(): Promise<void> {
     await this.http.close().catch(() => undefined);
     await this.child.stop();

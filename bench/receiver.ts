@@ -13,6 +13,10 @@ export class Receiver {
   /** GUID → arrival time (ms, performance.now()), filled only while `stampGuids` is on. */
   arrivals = new Map<string, number>();
   stampGuids = false;
+  /** While set, a second request for the same hook path and delivery GUID counts in `duplicates`. */
+  countDuplicates = false;
+  duplicates = 0;
+  private seen = new Set<string>();
   /** While set, requests to /down/… are answered 503 (a receiver that is down). */
   down = false;
   /** Path → secret, for the sampled signature check. */
@@ -34,6 +38,11 @@ export class Receiver {
         if (this.stampGuids) {
           const guid = String(req.headers['x-github-delivery']);
           if (!this.arrivals.has(guid)) this.arrivals.set(guid, at);
+        }
+        if (this.countDuplicates) {
+          const key = `${req.url}|${String(req.headers['x-github-delivery'])}`;
+          if (this.seen.has(key)) this.duplicates++;
+          else this.seen.add(key);
         }
         if (this.count % 50 === 1) this.verify(req.url ?? '/', chunks, req.headers['x-hub-signature-256']);
         const down = this.down && (req.url ?? '').startsWith('/down/');
@@ -60,6 +69,9 @@ export class Receiver {
     this.firstAt = 0;
     this.arrivals.clear();
     this.stampGuids = false;
+    this.countDuplicates = false;
+    this.duplicates = 0;
+    this.seen.clear();
   }
 
   /**

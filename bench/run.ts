@@ -1,4 +1,4 @@
-// `npm run bench [-- --quick] [--only=raw,sqlite,postgres,bullmq,bullmq_lean,bullmq_worker,latency,fanout,list,rss,retry_drain,noisy,api] [--rounds=N] [--cpu-prof]`
+// `npm run bench [-- --quick] [--only=raw,sqlite,postgres,bullmq,bullmq_lean,bullmq_worker,postgres_2x2,latency,fanout,list,rss,retry_drain,noisy,api] [--rounds=N] [--cpu-prof]`
 // (`sqlite_memory`, Hookline on an in-memory SQLite database, runs only when --only names it: a diagnostic;
 // so does `dashboard`, the dashboard's pages with 1M deliveries in the log, or `--dashboard-rows=N`.)
 // Runs every scenario against its baseline in one run, prints the table and writes
@@ -15,6 +15,7 @@ import { dashboardPages, type PageTiming } from './scenarios/dashboard.js';
 import { fanout, type FanoutResult } from './scenarios/fanout.js';
 import { latency, type LatencyResult } from './scenarios/latency.js';
 import { listDeliveries, type ListPoint } from './scenarios/list.js';
+import { multiProcessThroughput } from './scenarios/multi-process.js';
 import { retryDrain, type RetryDrainResult } from './scenarios/retry-drain.js';
 import { noisyNeighbour, type NoisyNeighbourResult } from './scenarios/noisy-neighbour.js';
 import { backlog, type BacklogResult } from './scenarios/rss.js';
@@ -54,8 +55,10 @@ for (const checkout of [ROOT_DIR, ...(o.baselineSrc ? [o.baselineSrc] : [])]) {
 
 // 1–3. Throughput: rounds rotate the order of the systems, and each figure is the median over rounds.
 const plan = planFor(o);
-type System = 'raw' | 'sqlite' | 'bullmq' | 'bullmq_lean' | 'bullmq_worker' | 'postgres' | 'sqlite_baseline' | 'sqlite_memory';
+type System = 'raw' | 'sqlite' | 'bullmq' | 'bullmq_lean' | 'bullmq_worker' | 'postgres' | 'postgres_2x2' | 'sqlite_baseline' | 'sqlite_memory';
 const systems = (['raw', 'sqlite', 'bullmq', 'bullmq_lean', 'bullmq_worker', 'postgres'] as const).filter(wants) as System[];
+// 2 API + 2 worker processes on one PostgreSQL database, against one `serve` (postgres) in the same run.
+if (wants('postgres_2x2')) systems.push('postgres_2x2');
 if (o.baselineSrc && wants('sqlite')) systems.push('sqlite_baseline');
 // What storage I/O costs: the same run with nothing durable. Only on request, never a target figure.
 if (o.only.has('sqlite_memory')) systems.push('sqlite_memory');
@@ -71,6 +74,7 @@ if (systems.length > 0) {
         if (system === 'bullmq') return bullmqServiceThroughput(o, receiver, plan, r);
         if (system === 'bullmq_lean') return bullmqServiceThroughput(o, receiver, plan, r, true);
         if (system === 'bullmq_worker') return bullmqThroughput(o, receiver, plan, r);
+        if (system === 'postgres_2x2') return multiProcessThroughput(o, receiver, plan, r);
         if (system === 'sqlite_baseline') return hooklineThroughput(o, receiver, plan, 'sqlite', r, o.baselineSrc);
         if (system === 'sqlite_memory') return hooklineThroughput(o, receiver, plan, 'sqlite', r, null, true);
         return hooklineThroughput(o, receiver, plan, system, r);
@@ -94,7 +98,7 @@ const best = (system: string) => {
   return ok.length === 0 ? null : ok.sort((a, b) => a.perS - b.perS)[Math.floor((ok.length - 1) / 2)];
 };
 const tp = {
-  raw: best('raw'), sqlite: best('sqlite'), bullmq: best('bullmq'), bullmqLean: best('bullmq_lean'), bullmqWorker: best('bullmq_worker'), postgres: best('postgres'),
+  raw: best('raw'), sqlite: best('sqlite'), bullmq: best('bullmq'), bullmqLean: best('bullmq_lean'), bullmqWorker: best('bullmq_worker'), postgres: best('postgres'), postgres2x2: best('postgres_2x2'),
   baseline: best('sqlite_baseline'), inMemory: best('sqlite_memory'),
 };
 
@@ -113,7 +117,8 @@ if (wants('latency')) {
     log(`latency at 1 000 events/s (SQLite, baseline checkout ${o.baselineSrc})`);
     lat.baseline = logLatency(await attempt('latency baseline', () => latency(o, receiver, 'sqlite', o.baselineSrc)));
   }
-  if ((!o.quick || o.only.has('latency')) && (!systems.includes('postgres') || tp.postgres)) {
+  // Both engines in every mode, quick included; skipped only when PostgreSQL failed its throughput run.
+  if (!systems.includes('postgres') || tp.postgres) {
     log('latency at 1 000 events/s (PostgreSQL)');
     lat.postgres = logLatency(await attempt('latency postgres', () => latency(o, receiver, 'postgres')));
   }
@@ -178,7 +183,7 @@ if (wants('api')) {
 if (receiver.badSignatures > 0) notes.push(`${receiver.badSignatures} of ${receiver.verified} sampled signatures did not verify`);
 await receiver.close();
 rmSync(SCRATCH, { recursive: true, force: true });
-if (wants('postgres') || wants('latency')) await dropBenchDatabase(o.postgresUrl);
+if (wants('postgres') || wants('postgres_2x2') || wants('latency')) await dropBenchDatabase(o.postgresUrl);
 
 const ratio = (a: number | null | undefined, b: number | null | undefined) => (a && b ? a / b : null);
 const per = (x: ThroughputResult | null) => (x ? round(x.perS, 0) : null);
@@ -204,6 +209,19 @@ const results = {
     sqlite_over_bullmq_worker_only: round(ratio(tp.sqlite?.perS, tp.bullmqWorker?.perS) ?? NaN, 3),
     sqlite_over_bullmq_lean_send: round(ratio(tp.sqlite?.perS, tp.bullmqLean?.perS) ?? NaN, 3),
     postgres_over_raw: round(ratio(tp.postgres?.perS, tp.raw?.perS) ?? NaN, 3),
+    postgres_over_sqlite: round(ratio(tp.postgres?.perS, tp.sqlite?.perS) ?? NaN, 3),
+    postgres_2_api_2_workers: tp.postgres2x2 ? {
+      per_s: per(tp.postgres2x2),
+      over_one_serve: round(ratio(tp.postgres2x2.perS, tp.postgres?.perS) ?? NaN, 3),
+      cpu_ms_per_delivery: round(tp.postgres2x2.cpuMsPerDelivery, 3),
+      api_cpu_ms_per_delivery: round(tp.postgres2x2.extra?.api_cpu_ms_per_delivery ?? NaN, 3),
+      worker_cpu_ms_per_delivery: round(tp.postgres2x2.extra?.worker_cpu_ms_per_delivery ?? NaN, 3),
+      duplicates: tp.postgres2x2.extra?.duplicates ?? null,
+      database_cost: tp.postgres2x2.postgres ? Object.fromEntries(Object.entries(tp.postgres2x2.postgres).map(([k, v]) => [k, round(v, 3)])) : null,
+    } : null,
+    // What the database spent (bench/pg-cost.ts), beside the Hookline process's cpu_ms_per_delivery.postgres.
+    postgres_database_cost: tp.postgres?.postgres
+      ? Object.fromEntries(Object.entries(tp.postgres.postgres).map(([k, v]) => [k, round(v, 3)])) : null,
     cpu_ms_per_delivery: {
       sqlite: tp.sqlite ? round(tp.sqlite.cpuMsPerDelivery, 3) : null,
       postgres: tp.postgres ? round(tp.postgres.cpuMsPerDelivery, 3) : null,
@@ -311,6 +329,9 @@ const target = (name: string, value: number | null, text: string, ok: (v: number
 };
 const sqliteRaw = ratio(tp.sqlite?.perS, tp.raw?.perS);
 const sqliteBull = ratio(tp.sqlite?.perS, tp.bullmq?.perS);
+const pgCostValue = (key: keyof NonNullable<ThroughputResult['postgres']>, digits: number) =>
+  tp.postgres?.postgres ? round(tp.postgres.postgres[key], digits) : null;
+const pgCostText = (key: keyof NonNullable<ThroughputResult['postgres']>, digits: number) => pgCostValue(key, digits)?.toLocaleString('en-US') ?? 'n/a';
 const rows: Row[] = [
   { figure: 'raw undici limit', value: per(tp.raw), unit: 'deliveries/s' },
   { figure: 'Hookline SQLite', value: per(tp.sqlite), unit: 'deliveries/s', baseline: 'raw', ratio: sqliteRaw, target: '≥ 0.5', met: target('sqlite/raw', sqliteRaw, '>= 0.5', (v) => v >= 0.5) },
@@ -319,6 +340,16 @@ const rows: Row[] = [
   { figure: 'Hookline SQLite vs BullMQ sending as Hookline does', value: per(tp.sqlite), unit: 'deliveries/s', baseline: `BullMQ, lean undici calls ${per(tp.bullmqLean) ?? 'n/a'}/s`, ratio: ratio(tp.sqlite?.perS, tp.bullmqLean?.perS) },
   { figure: 'Hookline SQLite vs BullMQ worker only', value: per(tp.sqlite), unit: 'deliveries/s', baseline: `producer in load generator ${per(tp.bullmqWorker) ?? 'n/a'}/s`, ratio: ratio(tp.sqlite?.perS, tp.bullmqWorker?.perS) },
   { figure: 'Hookline PostgreSQL', value: per(tp.postgres), unit: 'deliveries/s', baseline: 'raw', ratio: ratio(tp.postgres?.perS, tp.raw?.perS) },
+  { figure: 'Hookline PostgreSQL vs SQLite', value: per(tp.postgres), unit: 'deliveries/s', baseline: `SQLite ${per(tp.sqlite) ?? 'n/a'}/s`, ratio: ratio(tp.postgres?.perS, tp.sqlite?.perS), target: '≥ 0.8', met: target('postgres/sqlite', ratio(tp.postgres?.perS, tp.sqlite?.perS), '>= 0.8', (v) => v >= 0.8) },
+  ...(tp.postgres2x2 ? [{
+    figure: 'PostgreSQL, 2 API + 2 worker processes vs one serve', value: per(tp.postgres2x2), unit: 'deliveries/s',
+    baseline: `one serve ${per(tp.postgres) ?? 'n/a'}/s; ${tp.postgres2x2.extra?.duplicates ?? 'n/a'} duplicate sends; ${round(tp.postgres2x2.cpuMsPerDelivery, 3)} CPU ms (4 processes)`,
+    ratio: ratio(tp.postgres2x2.perS, tp.postgres?.perS), target: '≥ 0.9, 0 duplicates',
+    met: target('postgres 2+2 / one serve', ratio(tp.postgres2x2.perS, tp.postgres?.perS), '>= 0.9', (v) => v >= 0.9) && tp.postgres2x2.extra?.duplicates === 0,
+  }] : []),
+  { figure: 'CPU per delivery, PostgreSQL: Hookline · database backends', value: results.delivery.cpu_ms_per_delivery.postgres, unit: 'ms', baseline: `database ${pgCostText('db_cpu_ms_per_delivery', 3)} ms` },
+  { figure: 'PostgreSQL per delivery: WAL · round trips · commits', value: pgCostValue('wal_bytes_per_delivery', 0), unit: 'WAL bytes', baseline: `${pgCostText('round_trips_per_delivery', 3)} round trips · ${pgCostText('commits_per_delivery', 3)} commits` },
+  { figure: 'PostgreSQL per event (10 hooks): WAL · round trips · commits', value: pgCostValue('wal_bytes_per_event', 0), unit: 'WAL bytes', baseline: `${pgCostText('round_trips_per_event', 2)} round trips · ${pgCostText('commits_per_event', 2)} commits` },
   ...(tp.inMemory ? [{ figure: 'Hookline SQLite in memory (diagnostic, not durable)', value: per(tp.inMemory), unit: 'deliveries/s', baseline: 'raw', ratio: ratio(tp.inMemory.perS, tp.raw?.perS) }] : []),
   ...(o.baselineSrc ? [{ figure: 'Hookline SQLite, baseline checkout', value: per(tp.baseline), unit: 'deliveries/s', baseline: 'raw', ratio: ratio(tp.baseline?.perS, tp.raw?.perS) }] : []),
   { figure: 'CPU per delivery, Hookline SQLite', value: results.delivery.cpu_ms_per_delivery.sqlite, unit: 'ms', baseline: `raw ${results.delivery.cpu_ms_per_delivery.raw ?? 'n/a'} · BullMQ+Redis ${results.delivery.cpu_ms_per_delivery.bullmq_with_redis ?? 'n/a'}` },
@@ -329,7 +360,7 @@ const rows: Row[] = [
   { figure: 'latency p99 @1k ev/s, first seconds of a fresh process', value: results.latency_ms.cold_start?.p99 ?? null, unit: 'ms', baseline: lat.sqlite ? `warm-up, first ${lat.sqlite.coldStart.seconds} s; p50 ${results.latency_ms.cold_start?.p50} ms` : undefined },
   { figure: 'host steal while latency was measured', value: lat.sqlite ? round(lat.sqlite.hostSteal * 100, 1) : null, unit: '%', baseline: lat.baseline ? `baseline checkout ${round(lat.baseline.hostSteal * 100, 1)} %` : undefined },
   { figure: 'latency p99 @1k ev/s (PostgreSQL)', value: results.latency_ms.postgres?.p99 ?? null, unit: 'ms' },
-  { figure: 'latency p99 @1k ev/s, from the send (PostgreSQL)', value: results.latency_ms.postgres?.from_send.p99 ?? null, unit: 'ms', baseline: `ingest round trip p99 ${results.latency_ms.postgres?.ingest_round_trip.p99 ?? 'n/a'} ms` },
+  { figure: 'latency p99 @1k ev/s, from the send (PostgreSQL)', value: results.latency_ms.postgres?.from_send.p99 ?? null, unit: 'ms', baseline: `ingest round trip p99 ${results.latency_ms.postgres?.ingest_round_trip.p99 ?? 'n/a'} ms (target ≤ 10)`, target: '≤ 25 ms', met: target('latency p99 from send, postgres', results.latency_ms.postgres?.from_send.p99 ?? null, '<= 25 ms', (v) => v <= 25) },
   { figure: 'fan-out 1 event → 1 000 hooks, last delivery', value: results.scale.fanout_last_delivery_ms, unit: 'ms' },
   { figure: 'list deliveries p99, 1k rows', value: results.scale.list_p99_ms_1k, unit: 'ms' },
   { figure: 'list deliveries p99, 1M rows', value: results.scale.list_p99_ms_1m, unit: 'ms', baseline: '1k rows', ratio: ratio(results.scale.list_p99_ms_1m, results.scale.list_p99_ms_1k), target: '≤ 5 ms', met: target('list p99 at 1M', results.scale.list_p99_ms_1m, '<= 5 ms', (v) => v <= 5) },

@@ -5,6 +5,7 @@ import { writeFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import type { buildApp as BuildApp } from '../../src/app.js';
 import type { loadConfig as LoadConfig } from '../../src/config.js';
+import { countPgQueries } from './pg-count.js';
 import { announce, fail, serveRpc } from './rpc.js';
 
 /**
@@ -14,6 +15,7 @@ import { announce, fail, serveRpc } from './rpc.js';
 const SRC = process.env.BENCH_SRC_DIR ? pathToFileURL(`${process.env.BENCH_SRC_DIR.replace(/\/+$/, '')}/dist/`) : new URL('../../dist/', import.meta.url);
 
 async function main(): Promise<void> {
+  const pgQueries = countPgQueries();
   const { buildApp } = (await import(new URL('app.js', SRC).href)) as { buildApp: typeof BuildApp };
   const { loadConfig } = (await import(new URL('config.js', SRC).href)) as { loadConfig: typeof LoadConfig };
   const config = loadConfig(process.env);
@@ -40,6 +42,8 @@ async function main(): Promise<void> {
         writeFileSync('/proc/self/clear_refs', '5');
         return true;
       },
+      /** Statements and round trips sent to PostgreSQL so far (zero on SQLite). */
+      pgQueries: () => pgQueries(),
       gc: () => {
         (globalThis as { gc?: () => void }).gc?.();
         return true;

@@ -7,6 +7,7 @@ import { Pool } from 'undici';
 import { machineCpu, now, ownCpuS, spawnChild, stealShareSince, type BenchOptions, type Child } from '../common.js';
 import { ADMIN_TOKEN, freshDatabase, Hookline, pooled, type Engine } from '../hookline.js';
 import { hookSecret, pushPayload, type BenchHook } from '../payload.js';
+import { pgCost, pgSnapshot, type PgCost } from '../pg-cost.js';
 import type { Receiver } from '../receiver.js';
 
 const { Queue } = await loadBullmq();
@@ -30,6 +31,8 @@ export interface ThroughputResult {
   cpuMsPerDelivery: number;
   /** Events accepted per second while delivering (Hookline) or enqueued per second (BullMQ). */
   submitPerS?: number;
+  /** PostgreSQL only: what the database spent per delivery and per event. */
+  postgres?: PgCost;
   extra?: Record<string, number>;
 }
 
@@ -42,7 +45,7 @@ export function planFor(o: BenchOptions): ThroughputPlan {
  * (the receiver and the ingest client share this process) and the share of the machine's cores busy.
  * Every system here shares the machine with its receiver, so these bound what any of them can reach.
  */
-function harnessMeter(): (deliveries: number) => Record<string, number> {
+export function harnessMeter(): (deliveries: number) => Record<string, number> {
   const own = ownCpuS();
   const machine = machineCpu();
   return (deliveries) => {
@@ -55,10 +58,10 @@ function harnessMeter(): (deliveries: number) => Record<string, number> {
   };
 }
 
-const timeoutFor = (deliveries: number) => Math.max(60_000, deliveries * 10);
+export const timeoutFor = (deliveries: number) => Math.max(60_000, deliveries * 10);
 
 /** Every body the run sends, serialized before the clock starts. */
-function payloadTexts(first: number, count: number): string[] {
+export function payloadTexts(first: number, count: number): string[] {
   return Array.from({ length: count }, (_, i) => JSON.stringify(pushPayload(first + i)));
 }
 
@@ -66,7 +69,7 @@ function benchHooks(receiver: Receiver, count: number): BenchHook[] {
   return Array.from({ length: count }, (_, i) => ({ id: 1000 + i, url: receiver.url(`/h/${i}`), secret: hookSecret(i) }));
 }
 
-function registerSecrets(receiver: Receiver, hooks: BenchHook[]): void {
+export function registerSecrets(receiver: Receiver, hooks: BenchHook[]): void {
   for (const h of hooks) receiver.secrets.set(new URL(h.url).pathname, h.secret);
 }
 
@@ -97,6 +100,7 @@ export async function hooklineThroughput(
 
     const bodies = payloadTexts(plan.warmupEvents, plan.events).map(envelope);
     const total = plan.events * plan.hooksPerEvent;
+    const database = engine === 'postgres' ? await databaseMeter([h], databaseUrl) : null;
     const before = await h.stats();
     receiver.reset();
     const harness = harnessMeter();
@@ -109,10 +113,13 @@ export async function hooklineThroughput(
     const outside = harness(total);
     const after = await h.stats();
     await h.idle();
+    // After idle: the last outcomes are recorded, so every delivery's completion is counted.
+    const postgres = database ? await database(total, plan.events) : undefined;
     return {
       perS: total / seconds, deliveries: total, seconds,
       cpuMsPerDelivery: ((after.cpuS - before.cpuS) * 1000) / total,
       submitPerS: plan.events / ((submitted - t0) / 1000),
+      postgres,
       extra: { rss_mb: after.rssMb, event_loop_busy: (after.mainThreadCpuS - before.mainThreadCpuS) / seconds, ...outside },
     };
   } finally {
@@ -120,7 +127,23 @@ export async function hooklineThroughput(
   }
 }
 
-async function ingestText(h: Hookline, body: string): Promise<void> {
+/** Starts measuring the database's cost of these processes; the returned function ends it (bench/pg-cost.ts). */
+export async function databaseMeter(hs: Hookline[], databaseUrl: string): Promise<(deliveries: number, events: number) => Promise<PgCost>> {
+  const sentBy = async () => {
+    const all = await Promise.all(hs.map((h) => h.pgQueries()));
+    return all.reduce((a, b) => ({ statements: a.statements + b.statements, roundTrips: a.roundTrips + b.roundTrips, commits: a.commits + b.commits }));
+  };
+  const queries = await sentBy();
+  const snapshot = await pgSnapshot(databaseUrl);
+  return async (deliveries, events) => {
+    const end = await pgSnapshot(databaseUrl);
+    const sent = await sentBy();
+    const delta = { statements: sent.statements - queries.statements, roundTrips: sent.roundTrips - queries.roundTrips, commits: sent.commits - queries.commits };
+    return pgCost(snapshot, end, delta, deliveries, events);
+  };
+}
+
+export async function ingestText(h: Hookline, body: string): Promise<void> {
   const res = await h.http.request({
     method: 'POST', path: '/hookline/events', body,
     headers: { authorization: `token ${ADMIN_TOKEN}`, 'content-type': 'application/json' },

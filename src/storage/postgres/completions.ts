@@ -124,15 +124,16 @@ async function completeAll(q: Queryable, batch: Pending[]): Promise<Set<number>>
     hookIds, followUps.map((f) => f.lastResponse.code), followUps.map((f) => f.lastResponse.status),
     followUps.map((f) => withoutNul(f.lastResponse.message)), followUps.map((f) => f.success), followUps.map((f) => f.at),
   ];
-  // The batch's hooks are locked in id order (two processes never deadlock), then only those whose
-  // last_response changes are updated (a receiver that keeps answering 200 costs no new row version).
-  // The comparison runs on the locked rows, so another process's newer outcome is never skipped.
-  await q.query('SELECT id FROM hooks WHERE id = ANY($1::bigint[]) ORDER BY id FOR UPDATE', [hookIds]);
+  // The batch's hooks are locked in id order (two processes never deadlock), then, in the same
+  // statement, only those whose last_response changes are updated (a receiver that keeps answering 200
+  // costs no new row version). The comparison is rechecked on the locked rows' latest versions, so
+  // another process's newer outcome is never skipped.
   await q.query(
-    `UPDATE hooks h SET last_code = l.code, last_status = l.last_status, last_message = l.message,
+    `WITH locked AS MATERIALIZED (SELECT id FROM hooks WHERE id = ANY($1::bigint[]) ORDER BY id FOR UPDATE)
+     UPDATE hooks h SET last_code = l.code, last_status = l.last_status, last_message = l.message,
        failing_since = CASE WHEN l.success THEN NULL ELSE coalesce(h.failing_since, l.at) END
-     FROM unnest($1::bigint[], $2::int[], $3::text[], $4::text[], $5::boolean[], $6::bigint[]) AS l(id, code, last_status, message, success, at)
-     WHERE h.id = l.id AND ((h.last_code, h.last_status, h.last_message) IS DISTINCT FROM (l.code, l.last_status, l.message)
+     FROM locked, unnest($1::bigint[], $2::int[], $3::text[], $4::text[], $5::boolean[], $6::bigint[]) AS l(id, code, last_status, message, success, at)
+     WHERE h.id = locked.id AND h.id = l.id AND ((h.last_code, h.last_status, h.last_message) IS DISTINCT FROM (l.code, l.last_status, l.message)
        OR (l.success AND h.failing_since IS NOT NULL) OR (NOT l.success AND h.failing_since IS NULL))`,
     values,
   );

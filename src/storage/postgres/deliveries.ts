@@ -1,5 +1,5 @@
 // Events and the delivery queue on PostgreSQL: claims with FOR UPDATE SKIP LOCKED and a lease, so no
-// row is held by two live workers; completion conditional on the claim; NOTIFY on every new due row.
+// row is held by two live workers; completion conditional on the claim; a NOTIFY after new due rows commit.
 import { LISTED_AS_SUCCESS, SUCCESS } from '../../domain/delivery-policy.js';
 import type { ClaimedDelivery, DeliveryStore } from '../delivery-store.js';
 import { CLAIM_SQL, claimParams } from './claim-sql.js';
@@ -7,6 +7,7 @@ import { SUMMARY_COLUMNS, toClaimed, toDetail, toSummary, type DeliveryRow } fro
 import { batchedCompletions } from './completions.js';
 import type { Db } from './db.js';
 import { toHook, type HookRow } from './hooks.js';
+import { coalescedNotify } from './wake.js';
 
 /** The channel workers LISTEN on; per schema, so installations sharing a database do not wake each other. */
 export function dueChannel(schema: string | null): string {
@@ -21,12 +22,14 @@ export function dueChannel(schema: string | null): string {
  * the worker for a pooled connection.
  */
 export function postgresDeliveries(db: Db, queue: Db, channel: string): Omit<DeliveryStore, 'listenForDue'> {
+  const wake = coalescedNotify(db, channel);
   return {
     async acceptEvent(e, fanOut, dueAt) {
       // The event, its deliveries (the hooks chosen as domain fanOutReaches does: active, of these owners,
       // and subscribed to the event or to '*', or the one hook named; a contract test holds the two
-      // equal) and the wake-up are one statement: one round trip, one commit. A guid stored already (a
-      // commit retried after its connection was lost) stores nothing and answers what is stored.
+      // equal) are one statement: one round trip, one commit; the wake-up follows it (wake.ts). A guid
+      // stored already (a commit retried after its connection was lost) stores nothing and answers
+      // what is stored.
       const { rows } = await db.query<{ id: number; queued: number }>(
         `WITH event AS (
            INSERT INTO events (guid, event, action, repository_id, organization_id, payload, created_at)
@@ -39,15 +42,17 @@ export function postgresDeliveries(db: Db, queue: Db, channel: string): Omit<Del
            WHERE h.active AND CASE WHEN $11::bigint IS NULL THEN h.events::jsonb ? $12::text OR h.events::jsonb ? '*'
                                    ELSE h.id = $11 END
            ORDER BY o.n, h.id RETURNING 1)
-         SELECT event.id, (SELECT count(*) FROM queued)::int AS queued,
-           CASE WHEN EXISTS (SELECT 1 FROM queued) THEN pg_notify('${channel}', '') END FROM event`,
+         SELECT event.id, (SELECT count(*) FROM queued)::int AS queued FROM event`,
         [
           e.guid, e.event, e.action, e.repositoryId, e.organizationId, e.payload, e.now, dueAt,
           fanOut.owners.map((o) => o.type), fanOut.owners.map((o) => o.id),
           'hookId' in fanOut.to ? fanOut.to.hookId : null, 'subscribedTo' in fanOut.to ? fanOut.to.subscribedTo : null,
         ],
       );
-      if (rows.length > 0) return { eventId: rows[0].id, deliveries: rows[0].queued };
+      if (rows.length > 0) {
+        if (rows[0].queued > 0) wake();
+        return { eventId: rows[0].id, deliveries: rows[0].queued };
+      }
       const stored = await db.query<{ id: number; deliveries: number }>(
         `SELECT e.id, (SELECT count(*) FROM deliveries d WHERE d.event_id = e.id AND NOT d.redelivery)::int AS deliveries
          FROM events e WHERE e.guid = $1`,
