@@ -3,8 +3,6 @@
 import type { AttemptKind, ClaimedDelivery, DeliveryOutcome } from '../domain/deliveries.js';
 import { isSuccess } from '../domain/delivery-policy.js';
 
-export type { AttemptKind };
-
 /** One recorded attempt, classified by the delivery policy. */
 export interface RecordedAttempt {
   delivery: ClaimedDelivery;

@@ -2,8 +2,6 @@
 // delivery side can report attempts through this narrow interface.
 import type { AttemptKind } from '../domain/deliveries.js';
 
-export type { AttemptKind };
-
 /** One recorded delivery attempt, as the metrics see it. */
 export interface AttemptReport {
   outcome: 'success' | 'failure';
