@@ -61,6 +61,29 @@ for (const engine of engines) {
       }
     });
 
+    test('a backlog of capped hooks deeper than the claim window does not hide another owner\'s due row', async () => {
+      const f = await twoOwners();
+      try {
+        // 24 rows of the user's hooks (the window of a claim of 2 is 8 rows), then one of the organization.
+        for (let i = 0; i < 12; i++) await f.store.acceptEvent(event(`u${i}`, f.repo.id), toPush(f.owner), 0);
+        await f.store.acceptEvent(event('o0', f.orgRepo.id), { owners: [f.repoOwner], to: { subscribedTo: 'push' } }, 0);
+        const first = await f.store.claimDue(claim({ perHook: 1, limit: 2 }));
+        assert.deepEqual(first.map((x) => [x.guid, x.hook.id]), [['u0', f.a.id], ['u0', f.b.id]]);
+        const second = await f.store.claimDue(claim({ perHook: 1, limit: 2, worker: 'w2' }));
+        assert.deepEqual(second.map((x) => [x.guid, x.hook.id]), [['o0', f.c.id]], 'the user\'s hooks are at their cap');
+        // Owner-capped the same way: the user's hooks have room, the user has none.
+        await f.store.releaseClaims('w');
+        await f.store.releaseClaims('w2');
+        await f.store.acceptEvent(event('o1', f.orgRepo.id), { owners: [f.repoOwner], to: { subscribedTo: 'push' } }, 0);
+        const held = await f.store.claimDue(claim({ perOwner: 2, limit: 2 }));
+        assert.deepEqual(held.map((x) => x.guid), ['u0', 'u0']);
+        const rest = await f.store.claimDue(claim({ perOwner: 2, limit: 2, worker: 'w2' }));
+        assert.deepEqual(rest.map((x) => [x.guid, x.hook.id]), [['o0', f.c.id], ['o1', f.c.id]]);
+      } finally {
+        await f.close();
+      }
+    });
+
     test('a throttled hook holds one lease; its owner\'s other hooks keep their share', async () => {
       const f = await twoOwners();
       try {

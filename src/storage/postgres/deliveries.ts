@@ -2,7 +2,8 @@
 // row is held by two live workers; completion conditional on the claim; a NOTIFY after new due rows commit.
 import { LISTED_AS_SUCCESS, SUCCESS } from '../../domain/delivery-policy.js';
 import type { ClaimedDelivery, DeliveryStore } from '../delivery-store.js';
-import { CLAIM_SQL, claimParams } from './claim-sql.js';
+import { claimParams, HOOK_BY_HOOK_CLAIM_SQL, WINDOW_CLAIM_SQL } from './claim-sql.js';
+import { needsHookByHook, windowSize } from '../fair-claim.js';
 import { SUMMARY_COLUMNS, toClaimed, toDetail, toSummary, type DeliveryRow } from '../delivery-row.js';
 import { batchedCompletions } from './completions.js';
 import type { Db } from './db.js';
@@ -14,8 +15,6 @@ export function dueChannel(schema: string | null): string {
   return schema ? `hookline_due_${schema}` : 'hookline_deliveries_due';
 }
 
-
-
 /**
  * `db` serves the API (ingest, listing, redelivery); `queue` the worker's claims, payload reads,
  * outcomes and releases. Rule: the pools are apart, so a burst of API requests never queues ahead of
@@ -23,6 +22,14 @@ export function dueChannel(schema: string | null): string {
  */
 export function postgresDeliveries(db: Db, queue: Db, channel: string): Omit<DeliveryStore, 'listenForDue'> {
   const wake = coalescedNotify(db, channel);
+  /** One claim statement: what it leased, and how many queued rows its window read. */
+  async function claimWith(sql: string, params: unknown[]): Promise<{ claimed: ClaimedDelivery[]; windowRows: number }> {
+    const { rows } = await queue.query<DeliveryRow & { hook: HookRow; payload: string | null; window_n: string }>(sql, params);
+    const claimed = rows.filter((r) => r.id !== null).map((r): ClaimedDelivery => ({
+      ...toClaimed(r, toHook(r.hook)), ...(r.payload === null ? {} : { payload: r.payload }),
+    }));
+    return { claimed, windowRows: Number(rows[0]?.window_n ?? 0) };
+  }
   return {
     async acceptEvent(e, fanOut, dueAt) {
       // The event, its deliveries (the hooks chosen as domain fanOutReaches does: active, of these owners,
@@ -110,11 +117,12 @@ export function postgresDeliveries(db: Db, queue: Db, channel: string): Omit<Del
     },
 
     async claimDue(request) {
-      const { rows } = await queue.query<DeliveryRow & { hook: HookRow; payload: string | null }>(CLAIM_SQL, claimParams(request));
-      const claimed: ClaimedDelivery[] = rows.map((r) => ({
-        ...toClaimed(r, toHook(r.hook)), ...(r.payload === null ? {} : { payload: r.payload }),
-      }));
-      return claimed.sort((a, b) => a.id - b.id);
+      const window = windowSize(request.limit);
+      const first = await claimWith(WINDOW_CLAIM_SQL, [...claimParams(request), window]);
+      if (!needsHookByHook(first.windowRows, first.claimed.length, request.limit)) return first.claimed.sort(byId);
+      const rest = request.limit - first.claimed.length;
+      const more = await claimWith(HOOK_BY_HOOK_CLAIM_SQL, claimParams({ ...request, limit: rest }));
+      return [...first.claimed, ...more.claimed].sort(byId);
     },
 
     async loadPayloads(eventIds) {
@@ -204,3 +212,5 @@ export function postgresDeliveries(db: Db, queue: Db, channel: string): Omit<Del
     },
   };
 }
+
+const byId = (a: ClaimedDelivery, b: ClaimedDelivery): number => a.id - b.id;

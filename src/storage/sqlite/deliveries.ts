@@ -7,9 +7,9 @@ import { fanOutReaches, type AttemptFollowUp, type FanOut, type NewEvent } from 
 import { LISTED_AS_SUCCESS, SUCCESS } from '../../domain/delivery-policy.js';
 import { defaultFollowUp } from '../follow-up.js';
 import type { ClaimedDelivery, ClaimRequest, DeliveryOutcome, DeliveryStore } from '../delivery-store.js';
-import { CLAIM_COLUMNS, SUMMARY_COLUMNS, toClaimed, toDetail, toSummary, type DeliveryRow } from '../delivery-row.js';
+import { SUMMARY_COLUMNS, toDetail, toSummary, type DeliveryRow } from '../delivery-row.js';
 import type { HookCache } from './hook-cache.js';
-import { cappedNow, NO_OWNER_CAP, pickFairly, type Busy, type Caps, type DueRow } from '../fair-claim.js';
+import { sqliteClaim } from './claim.js';
 
 /** One write waiting for the next group commit. */
 interface Work {
@@ -25,16 +25,6 @@ export function sqliteDeliveries(db: Database, hooks: HookCache): DeliveryStore 
                                   FROM events e WHERE e.guid = ?`);
   const insertDelivery = db.prepare(`INSERT INTO deliveries (hook_id, event_id, guid, event, action, repository_id, redelivery, due_at, created_at)
                                      VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?)`);
-  // The caps: every hook's pending rows under an unexpired lease (the in-flight index), with its owner.
-  const inFlight = db.prepare(`SELECT d.hook_id, o.owner_key, count(*) AS n FROM deliveries d JOIN hook_owners o ON o.hook_id = d.hook_id
-      WHERE d.state = 'pending' AND d.lease_owner IS NOT NULL AND d.lease_until >= ? GROUP BY d.hook_id`);
-  // Oldest due rows first, skipping hooks and owners already at their cap; read one at a time.
-  const dueRows = db.prepare(`SELECT ${CLAIM_COLUMNS}, o.owner_key FROM deliveries d JOIN hook_owners o ON o.hook_id = d.hook_id
-      WHERE d.state = 'pending' AND d.due_at <= @now AND (d.lease_until IS NULL OR d.lease_until < @now)
-        AND d.hook_id NOT IN (SELECT value FROM json_each(@capped))
-        AND o.owner_key NOT IN (SELECT value FROM json_each(@cappedOwners))
-      ORDER BY d.due_at, d.id`);
-  const lease = db.prepare('UPDATE deliveries SET lease_owner = ?, lease_until = ?, attempts = attempts + 1 WHERE id = ?');
   const complete = db.prepare(`UPDATE deliveries SET state = 'done', url = @url, status = @status,
       status_code = @statusCode, duration = @duration, delivered_at = @deliveredAt, request_headers = @requestHeaders,
       response_headers = @responseHeaders, response_body = @responseBody, lease_owner = NULL, lease_until = NULL,
@@ -54,6 +44,7 @@ export function sqliteDeliveries(db: Database, hooks: HookCache): DeliveryStore 
   const disableHook = db.prepare(`UPDATE hooks SET active = 0, last_code = @code, last_status = @status, last_message = @message
       WHERE id = @hookId AND active = 1 AND failing_since <= @failingSince`);
   const cancelPending = db.prepare(`DELETE FROM deliveries WHERE hook_id = ? AND state = 'pending' AND lease_owner IS NULL`);
+  const claimDueWork = sqliteClaim(db, hooks);
   const latestPush = db.prepare(`SELECT payload, action FROM events WHERE repository_id = ? AND event = 'push' ORDER BY id DESC LIMIT 1`);
   const redeliver = db.prepare(`INSERT INTO deliveries (hook_id, event_id, guid, event, action, repository_id, redelivery, due_at, created_at,
         attempt, kind)
@@ -95,33 +86,6 @@ export function sqliteDeliveries(db: Database, hooks: HookCache): DeliveryStore 
       }
     }
     return { eventId, deliveries };
-  }
-
-  function claimDueWork({ worker, now, leaseUntil, limit, perHook, perOwner = NO_OWNER_CAP, throttled = [] }: ClaimRequest) {
-    const busy: Busy = { hooks: new Map(), owners: new Map() };
-    for (const r of inFlight.all(now) as Array<{ hook_id: number; owner_key: string; n: number }>) {
-      busy.hooks.set(r.hook_id, r.n);
-      busy.owners.set(r.owner_key, (busy.owners.get(r.owner_key) ?? 0) + r.n);
-    }
-    const caps: Caps = { perHook, perOwner, throttled: new Set(throttled) };
-    const capped = cappedNow(busy, caps);
-    // A window a few batches deep, then owners in turn within it: a deep backlog of one hook or owner
-    // that reaches its cap during the pick is not walked row by row.
-    const window: Array<DeliveryRow & DueRow> = [];
-    for (const r of dueRows.iterate({ now, capped: JSON.stringify(capped.hooks), cappedOwners: JSON.stringify(capped.owners) })) {
-      window.push(r as DeliveryRow & DueRow);
-      if (window.length >= limit * 4) break;
-    }
-    const rows = pickFairly(window, busy, caps, limit);
-    // Leased only after the read: a statement may not write while another one is still reading.
-    for (const r of rows) lease.run(worker, leaseUntil, r.id);
-    const claimed: ClaimedDelivery[] = [];
-    for (const r of rows) {
-      const hook = hooks.hook(r.hook_id);
-      if (!hook) continue;
-      claimed.push(toClaimed(r, hook));
-    }
-    return claimed.sort((a, b) => a.id - b.id); // id order, as on PostgreSQL
   }
 
   // Rule: a hook's last_response is the outcome of its latest recorded delivery, so within one group

@@ -1,7 +1,7 @@
 -- Automatic retries (issue 16). Each attempt is a row: `attempt` counts the attempts of its event to
 -- its hook (1, 2, …), `kind` says why it was made, `retry_index` is its place in the retry schedule
 -- (0 for the first attempt), and a failed attempt that scheduled the next one says when in
--- `next_attempt_at`. The scheduled attempt is a pending row due then, found through deliveries_due.
+-- `next_attempt_at`. The scheduled attempt is a pending row due then, found through deliveries_queued (075).
 ALTER TABLE deliveries ADD COLUMN attempt INTEGER NOT NULL DEFAULT 1;
 ALTER TABLE deliveries ADD COLUMN kind TEXT NOT NULL DEFAULT 'first' CHECK (kind IN ('first', 'retry', 'manual'));
 ALTER TABLE deliveries ADD COLUMN retry_index INTEGER NOT NULL DEFAULT 0;
