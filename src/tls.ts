@@ -2,7 +2,6 @@
 // certificate for localhost and 127.0.0.1 that `serve --tls` creates beside the data.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { generate } from 'selfsigned';
 import type { TlsFiles } from './config.js';
 import { StartupError } from './startup-error.js';
 
@@ -22,6 +21,9 @@ export interface TlsMaterial {
  */
 export async function ensureSelfSigned(files: TlsFiles, now = new Date()): Promise<boolean> {
   if (existsSync(files.cert) && existsSync(files.key)) return false;
+  // Loaded here, not at the top: its X.509 stack is what only `serve --tls` needs, and every process
+  // that imports this file (all of them, for readTls) would otherwise load and keep it.
+  const { generate } = await import('selfsigned');
   const pems = await generate([{ name: 'commonName', value: 'localhost' }], {
     keyType: 'ec',
     curve: 'P-256',

@@ -6,6 +6,8 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { get } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { after, describe, test } from 'node:test';
 import { listeningAddress, runCli, startCli } from './support.js';
 
@@ -77,4 +79,16 @@ describe('HTTPS', () => {
     assert.equal(half.code, 2);
     assert.match(half.stderr, /HOOKLINE_TLS_CERT and HOOKLINE_TLS_KEY must be set together \(only HOOKLINE_TLS_KEY is\)/);
   });
+});
+
+test('a process that never makes a certificate does not load the certificate generator', async () => {
+  // The app imports tls.ts for reading PEM files; the X.509 stack behind `serve --tls` costs every
+  // other process its start-up time and memory.
+  const app = fileURLToPath(new URL('../../src/app.ts', import.meta.url));
+  const probe = `import { createRequire } from 'node:module';
+    await import(${JSON.stringify(app)});
+    const loaded = Object.keys(createRequire(import.meta.url).cache).filter((k) => k.includes('/node_modules/selfsigned/'));
+    console.log(JSON.stringify(loaded));`;
+  const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', probe]);
+  assert.deepEqual(JSON.parse(stdout.trim()), []);
 });

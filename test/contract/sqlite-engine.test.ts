@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import Database from 'better-sqlite3';
 import { BACKSTOP_AUTOCHECKPOINT_PAGES } from '../../src/storage/sqlite/checkpointer.js';
 import { openStore } from '../../src/storage/open.js';
 
@@ -138,5 +139,25 @@ test('leases taken in a group commit that rolls back are forgotten with it', asy
     assert.deepEqual((await claim).map((d) => d.guid), ['a', 'b', 'c']);
   } finally {
     await store.close();
+  }
+});
+
+test('storing an event or a delivery builds no temporary table to check a column', async () => {
+  // SQLite compiles `x IN (a, b, c)` over three or more constants into a temporary b-tree that every
+  // execution of the statement fills first; a CHECK so written costs that on every row inserted.
+  const dir = mkdtempSync(join(tmpdir(), 'hookline-schema-'));
+  const path = join(dir, 'hookline.db');
+  const store = await openStore(`sqlite:${path}`);
+  const db = new Database(path); // read-only connections compile no CHECK constraints
+  try {
+    for (const table of ['events', 'deliveries']) {
+      const opcodes = (db.prepare(`EXPLAIN INSERT INTO ${table} DEFAULT VALUES`).all() as Array<{ opcode: string }>).map((r) => r.opcode);
+      assert.ok(opcodes.length > 0);
+      assert.ok(!opcodes.includes('OpenEphemeral'), `inserting into ${table} fills a temporary table`);
+    }
+  } finally {
+    db.close();
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
   }
 });
