@@ -1,9 +1,9 @@
 // Diagnostic, not part of the bench: EXPLAIN ANALYZE of the claim with `backlog` pending rows of one
 // hook, `leased` of them leased (16 = the per-hook cap reached), in the database the latency probe
-// (probe-pg-latency.ts) left behind; rolled back. `npx tsx bench/probe-claim-explain.ts 20000 16 [url]`
+// (probe-pg-latency.ts) left behind on PROBE_PG's server; rolled back. `npx tsx bench/probe-claim-explain.ts 20000 16 [url]`
 import pg from 'pg';
 import { CLAIM_SQL, claimParams } from '../src/storage/postgres/claim-sql.js';
-const c = new pg.Client({ connectionString: process.argv[4] ?? 'postgres://postgres@127.0.0.1:5432/hookline_bench' });
+const c = new pg.Client({ connectionString: process.argv[4] ?? `${process.env.PROBE_PG ?? 'postgres://postgres@127.0.0.1:5499/test'}`.replace(/\/[^/]*$/, '/hookline_bench') });
 await c.connect();
 const backlog = Number(process.argv[2] ?? 5000);
 const leased = Number(process.argv[3] ?? 16);

@@ -1,7 +1,7 @@
 // Diagnostic, not part of the bench: the latency scenario's load (1 000 events/s, one hook) on one
 // engine, with where-it-waits figures: pool waits and query round trips inside the child
 // (children/pg-timing.mjs), pg_stat_activity sampled every 10 ms, and CPU of the child and the backends.
-// `npx tsx bench/probe-pg-latency.ts [postgres|sqlite] [seconds]`
+// `PROBE_PG=postgres://… npx tsx bench/probe-pg-latency.ts [postgres|sqlite] [seconds]`
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
@@ -14,7 +14,10 @@ import { Receiver } from './receiver.js';
 
 const engine = (process.argv[2] ?? 'postgres') as Engine;
 const seconds = Number(process.argv[3] ?? 5);
-const PG = process.env.PROBE_PG ?? 'postgres://postgres@127.0.0.1:5432/test';
+// A server of its own (with pg_stat_statements preloaded for the statement figures): freshDatabase
+// recreates \`hookline_bench\`, which would cut off a bench running on a shared server.
+const PG = process.env.PROBE_PG;
+if (!PG) throw new Error('set PROBE_PG to a PostgreSQL server of your own, e.g. postgres://postgres@127.0.0.1:5499/test');
 const rate = 1000;
 const out = `/tmp/pgscale/timing-${engine}-${process.pid}.json`;
 buildCheckout(ROOT_DIR);
