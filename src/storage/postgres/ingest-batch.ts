@@ -89,8 +89,9 @@ export function groupCommitIngest(db: Db, wake: () => void) {
         inserted.delete(p.event.guid); // a guid twice in the batch: the second asks what is stored
         p.resolve(stored);
       } else {
-        db.query<{ id: number; deliveries: number }>(STORED_EVENT, [p.event.guid]).then(
-          ({ rows }) => p.resolve({ eventId: rows[0].id, deliveries: rows[0].deliveries }), p.reject);
+        db.query<{ id: number; deliveries: number }>(STORED_EVENT, [p.event.guid])
+          .then(({ rows }) => p.resolve({ eventId: rows[0].id, deliveries: rows[0].deliveries }))
+          .catch(p.reject);
       }
     }
   };
