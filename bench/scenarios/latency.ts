@@ -60,17 +60,7 @@ export async function latency(o: BenchOptions, receiver: Receiver, engine: Engin
     };
 
     // Warm-up at the same rate, then the measured run.
-    const openLoop = async (first: number, count: number) => {
-      const started = now();
-      const inFlight: Array<Promise<{ guid: string; sent: number; accepted: number }>> = [];
-      let issued = 0;
-      while (issued < count) {
-        const due = Math.min(count, Math.floor(((now() - started) * rate) / 1000) + 1);
-        while (issued < due) inFlight.push(post(first + issued++));
-        await sleep(1);
-      }
-      return Promise.all(inFlight);
-    };
+    const openLoop = (first: number, count: number) => postOpenLoop(rate, count, (i) => post(first + i));
     receiver.reset();
     receiver.stampGuids = true;
     const warm = await openLoop(total, warmup);
@@ -103,6 +93,19 @@ export async function latency(o: BenchOptions, receiver: Receiver, engine: Engin
     receiver.stampGuids = false;
     await h.stop();
   }
+}
+
+/** Calls `post(0 … count-1)` at `rate` per second on the clock, not waiting for answers (open loop). */
+export async function postOpenLoop<T>(rate: number, count: number, post: (i: number) => Promise<T>): Promise<T[]> {
+  const started = now();
+  const inFlight: Array<Promise<T>> = [];
+  let issued = 0;
+  while (issued < count) {
+    const due = Math.min(count, Math.floor(((now() - started) * rate) / 1000) + 1);
+    while (issued < due) inFlight.push(post(issued++));
+    await sleep(1);
+  }
+  return Promise.all(inFlight);
 }
 
 /** Per event: receipt after the 202 (0 when the POST came first), receipt after the send, and the ingest round trip. */

@@ -73,3 +73,54 @@ test('a claim brings each event\'s payload once, on its first row, so sending ne
     await f.close();
   }
 });
+
+test('concurrent accepts share statements (group commit), each answered for its own event, a bad one failing alone', { skip }, async () => {
+  const f = await fixture();
+  // Every statement this process sends that stores events.
+  const proto = pg.Client.prototype as unknown as { query: (...args: unknown[]) => unknown };
+  const original = proto.query;
+  let inserts = 0;
+  proto.query = function counted(this: unknown, ...args: unknown[]) {
+    const text = typeof args[0] === 'string' ? args[0] : (args[0] as { text?: string }).text ?? '';
+    if (text.includes('INSERT INTO events')) inserts++;
+    return original.apply(this, args);
+  };
+  try {
+    const accept = (guid: string, payload = `{"n":"${guid}"}`, to: { subscribedTo: string } | { hookId: number } = { subscribedTo: 'push' }) =>
+      f.store.acceptEvent({ guid, event: 'push', action: null, repositoryId: f.repo.id, organizationId: null, payload, now: NOW },
+        { owners: [f.owner], to }, 0);
+    const guids = Array.from({ length: 40 }, (_, i) => `c${i}`);
+    const answers = await Promise.allSettled([
+      ...guids.map((g) => accept(g)),
+      accept('c7'), // the same guid again, in the same burst: stored once, answered with what is stored
+      accept('none', '{}', { subscribedTo: 'issues' }), // no subscriber: stored, no delivery
+    ]);
+    // Two go out at once, the rest wait for them and go together.
+    assert.ok(inserts <= 3, `${inserts} statements for ${answers.length} events`);
+    // PostgreSQL text cannot hold NUL: that event fails, the others of its batch do not.
+    const mixed = await Promise.allSettled(['m1', 'm2', 'm3', 'bad', 'm4'].map((g) => accept(g, g === 'bad' ? 'a\u0000b' : '{}')));
+    assert.deepEqual(mixed.map((a) => a.status), ['fulfilled', 'fulfilled', 'fulfilled', 'rejected', 'fulfilled']);
+    const value = (i: number) => {
+      const a = answers[i];
+      assert.equal(a.status, 'fulfilled', a.status === 'rejected' ? String(a.reason) : '');
+      return (a as PromiseFulfilledResult<{ eventId: number; deliveries: number }>).value;
+    };
+    for (let i = 0; i < guids.length; i++) assert.equal(value(i).deliveries, 1, guids[i]);
+    assert.deepEqual(value(guids.length), value(7));
+    assert.equal(value(guids.length + 1).deliveries, 0);
+    assert.equal(new Set(guids.map((_, i) => value(i).eventId)).size, guids.length);
+
+    const admin = new pg.Client({ connectionString: POSTGRES_URL, options: `-c search_path=${f.schema}` });
+    await admin.connect();
+    try {
+      const { rows } = await admin.query<{ guid: string; n: number }>(
+        'SELECT e.guid, count(d.id)::int AS n FROM events e LEFT JOIN deliveries d ON d.event_id = e.id GROUP BY e.guid');
+      assert.deepEqual(Object.fromEntries(rows.map((r) => [r.guid, r.n])), { ...Object.fromEntries([...guids, 'm1', 'm2', 'm3', 'm4'].map((g) => [g, 1])), none: 0 });
+    } finally {
+      await admin.end();
+    }
+  } finally {
+    proto.query = original;
+    await f.close();
+  }
+});

@@ -8,8 +8,8 @@ import { defaultFollowUp } from '../follow-up.js';
 import { Unavailable } from '../../domain/errors.js';
 import { isConnectionError, type Db, type Queryable } from './db.js';
 
-/** Errors that say nothing about the outcomes themselves: recording them one by one would not help. */
-function isTransient(err: unknown): boolean {
+/** Errors that say nothing about the rows of a batch: storing them one by one would not help. */
+export function isTransient(err: unknown): boolean {
   return err instanceof Unavailable || isConnectionError(err) || (err as { code?: string }).code === '57014';
 }
 

@@ -8,6 +8,7 @@ import { SUMMARY_COLUMNS, toClaimed, toDetail, toSummary, type DeliveryRow } fro
 import { batchedCompletions } from './completions.js';
 import type { Db } from './db.js';
 import { toHook, type HookRow } from './hooks.js';
+import { groupCommitIngest } from './ingest-batch.js';
 import { coalescedNotify } from './wake.js';
 
 /** The channel workers LISTEN on; per schema, so installations sharing a database do not wake each other. */
@@ -31,42 +32,8 @@ export function postgresDeliveries(db: Db, queue: Db, channel: string): Omit<Del
     return { claimed, windowRows: Number(rows[0]?.window_n ?? 0) };
   }
   return {
-    async acceptEvent(e, fanOut, dueAt) {
-      // The event, its deliveries (the hooks chosen as domain fanOutReaches does: active, of these owners,
-      // and subscribed to the event or to '*', or the one hook named; a contract test holds the two
-      // equal) are one statement: one round trip, one commit; the wake-up follows it (wake.ts). A guid
-      // stored already (a commit retried after its connection was lost) stores nothing and answers
-      // what is stored.
-      const { rows } = await db.query<{ id: number; queued: number }>(
-        `WITH event AS (
-           INSERT INTO events (guid, event, action, repository_id, organization_id, payload, created_at)
-           VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (guid) DO NOTHING RETURNING id),
-         queued AS (
-           INSERT INTO deliveries (hook_id, event_id, guid, event, action, repository_id, redelivery, due_at, created_at)
-           SELECT h.id, event.id, $1, $2, $3, $4, FALSE, $8, $7
-           FROM event, hooks h JOIN unnest($9::text[], $10::bigint[]) WITH ORDINALITY AS o(type, id, n)
-             ON h.owner_type = o.type AND h.owner_id = o.id
-           WHERE h.active AND CASE WHEN $11::bigint IS NULL THEN h.events::jsonb ? $12::text OR h.events::jsonb ? '*'
-                                   ELSE h.id = $11 END
-           ORDER BY o.n, h.id RETURNING 1)
-         SELECT event.id, (SELECT count(*) FROM queued)::int AS queued FROM event`,
-        [
-          e.guid, e.event, e.action, e.repositoryId, e.organizationId, e.payload, e.now, dueAt,
-          fanOut.owners.map((o) => o.type), fanOut.owners.map((o) => o.id),
-          'hookId' in fanOut.to ? fanOut.to.hookId : null, 'subscribedTo' in fanOut.to ? fanOut.to.subscribedTo : null,
-        ],
-      );
-      if (rows.length > 0) {
-        if (rows[0].queued > 0) wake();
-        return { eventId: rows[0].id, deliveries: rows[0].queued };
-      }
-      const stored = await db.query<{ id: number; deliveries: number }>(
-        `SELECT e.id, (SELECT count(*) FROM deliveries d WHERE d.event_id = e.id AND NOT d.redelivery)::int AS deliveries
-         FROM events e WHERE e.guid = $1`,
-        [e.guid],
-      );
-      return { eventId: stored.rows[0].id, deliveries: stored.rows[0].deliveries };
-    },
+    // Concurrent requests' events share one statement and one commit (ingest-batch.ts).
+    acceptEvent: groupCommitIngest(db, wake),
 
     async findLatestPush(repositoryId) {
       const { rows } = await db.query<{ payload: string; action: string | null }>(
