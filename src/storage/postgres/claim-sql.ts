@@ -1,6 +1,7 @@
 // The claim on PostgreSQL, the rule of storage/fair-claim.ts in SQL, as two statements: the window (the
 // oldest queued due rows and expired leases) and, when fair-claim's needsHookByHook says so, the queued
-// hooks one by one (a loose index scan over deliveries_hook_queue), each giving its oldest due rows up to
+// hooks one by one (a loose index scan over deliveries_hook_queue: ordered by hook and due time, which
+// only that index gives, so the planner never walks a hook's done rows in deliveries_hook), each giving its oldest due rows up to
 // its share. Both lock their candidates with SKIP LOCKED, so concurrent workers take different rows, and
 // pick the same way: each hook at most its remaining share, then owners take turns (each owner's rows
 // oldest first) within their remaining share. Each event's payload comes back once, on its first row,
@@ -53,10 +54,10 @@ ${PICK_AND_LEASE}`;
 export const HOOK_BY_HOOK_CLAIM_SQL = `
 WITH RECURSIVE ${BUSY},
 queued_hooks AS (
-  (SELECT hook_id FROM deliveries WHERE state = 'pending' AND lease_owner IS NULL ORDER BY hook_id LIMIT 1)
+  (SELECT hook_id FROM deliveries WHERE state = 'pending' AND lease_owner IS NULL ORDER BY hook_id, due_at LIMIT 1)
   UNION ALL
   SELECT (SELECT d.hook_id FROM deliveries d WHERE d.state = 'pending' AND d.lease_owner IS NULL AND d.hook_id > q.hook_id
-          ORDER BY d.hook_id LIMIT 1)
+          ORDER BY d.hook_id, d.due_at LIMIT 1)
   FROM queued_hooks q WHERE q.hook_id IS NOT NULL),
 open_hooks AS (
   SELECT q.hook_id, ${HOOK_CAP('q.hook_id')} - coalesce(b.n, 0) AS share
