@@ -15,7 +15,11 @@ export const SCRATCH = join(tmpdir(), `hookline-bench-${process.pid}`);
 export type Engine = 'sqlite' | 'postgres';
 
 /** A fresh database URL for one Hookline child: a new SQLite file, or a recreated PostgreSQL database. */
-export async function freshDatabase(engine: Engine, name: string, postgresUrl: string): Promise<string> {
+/**
+ * A fresh database for one scenario. PostgreSQL scenarios share `hookline_bench` unless they name their
+ * own, as one that keeps its database for minutes does, so that a concurrent run's reset cannot end it.
+ */
+export async function freshDatabase(engine: Engine, name: string, postgresUrl: string, database = 'hookline_bench'): Promise<string> {
   if (engine === 'sqlite') {
     mkdirSync(SCRATCH, { recursive: true });
     const path = join(SCRATCH, `${name}.db`);
@@ -25,20 +29,20 @@ export async function freshDatabase(engine: Engine, name: string, postgresUrl: s
   const admin = new pg.Client({ connectionString: postgresUrl });
   await admin.connect();
   try {
-    await admin.query('DROP DATABASE IF EXISTS hookline_bench WITH (FORCE)');
-    await admin.query('CREATE DATABASE hookline_bench');
+    await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
+    await admin.query(`CREATE DATABASE ${database}`);
   } finally {
     await admin.end();
   }
   const url = new URL(postgresUrl);
-  url.pathname = '/hookline_bench';
+  url.pathname = `/${database}`;
   return url.toString();
 }
 
-export async function dropBenchDatabase(postgresUrl: string): Promise<void> {
+export async function dropBenchDatabase(postgresUrl: string, database = 'hookline_bench'): Promise<void> {
   const admin = new pg.Client({ connectionString: postgresUrl });
   await admin.connect().catch(() => undefined);
-  await admin.query('DROP DATABASE IF EXISTS hookline_bench WITH (FORCE)').catch(() => undefined);
+  await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`).catch(() => undefined);
   await admin.end().catch(() => undefined);
 }
 

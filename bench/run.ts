@@ -1,6 +1,8 @@
-// `npm run bench [-- --quick] [--only=raw,sqlite,postgres,bullmq,bullmq_lean,bullmq_worker,postgres_2x2,latency,fanout,list,rss,retry_drain,noisy,api] [--rounds=N] [--cpu-prof]`
+// `npm run bench [-- --quick] [--only=raw,sqlite,postgres,bullmq,bullmq_lean,bullmq_worker,postgres_2x2,latency,fanout,list,list_postgres,rss,retry_drain,noisy,api] [--rounds=N] [--cpu-prof]`
 // (`sqlite_memory`, Hookline on an in-memory SQLite database, runs only when --only names it: a diagnostic;
 // so does `dashboard`, the dashboard's pages with 1M deliveries in the log, or `--dashboard-rows=N`.)
+// With `--baseline=<checkout>` (src/ and a node_modules link), that checkout is measured too: SQLite and
+// PostgreSQL throughput and latency, for an A/B in one run.
 // Runs every scenario against its baseline in one run, prints the table and writes
 // bench/results/latest.json (and latest.md, the table as BENCHMARKS.md shows it).
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -55,11 +57,12 @@ for (const checkout of [ROOT_DIR, ...(o.baselineSrc ? [o.baselineSrc] : [])]) {
 
 // 1–3. Throughput: rounds rotate the order of the systems, and each figure is the median over rounds.
 const plan = planFor(o);
-type System = 'raw' | 'sqlite' | 'bullmq' | 'bullmq_lean' | 'bullmq_worker' | 'postgres' | 'postgres_2x2' | 'sqlite_baseline' | 'sqlite_memory';
+type System = 'raw' | 'sqlite' | 'bullmq' | 'bullmq_lean' | 'bullmq_worker' | 'postgres' | 'postgres_2x2' | 'sqlite_baseline' | 'postgres_baseline' | 'sqlite_memory';
 const systems = (['raw', 'sqlite', 'bullmq', 'bullmq_lean', 'bullmq_worker', 'postgres'] as const).filter(wants) as System[];
 // 2 API + 2 worker processes on one PostgreSQL database, against one `serve` (postgres) in the same run.
 if (wants('postgres_2x2')) systems.push('postgres_2x2');
 if (o.baselineSrc && wants('sqlite')) systems.push('sqlite_baseline');
+if (o.baselineSrc && wants('postgres')) systems.push('postgres_baseline');
 // What storage I/O costs: the same run with nothing durable. Only on request, never a target figure.
 if (o.only.has('sqlite_memory')) systems.push('sqlite_memory');
 const perRound: Record<string, Array<ThroughputResult | null>> = Object.fromEntries(systems.map((s) => [s, []]));
@@ -76,6 +79,7 @@ if (systems.length > 0) {
         if (system === 'bullmq_worker') return bullmqThroughput(o, receiver, plan, r);
         if (system === 'postgres_2x2') return multiProcessThroughput(o, receiver, plan, r);
         if (system === 'sqlite_baseline') return hooklineThroughput(o, receiver, plan, 'sqlite', r, o.baselineSrc);
+        if (system === 'postgres_baseline') return hooklineThroughput(o, receiver, plan, 'postgres', r, o.baselineSrc);
         if (system === 'sqlite_memory') return hooklineThroughput(o, receiver, plan, 'sqlite', r, null, true);
         return hooklineThroughput(o, receiver, plan, system, r);
       });
@@ -99,11 +103,12 @@ const best = (system: string) => {
 };
 const tp = {
   raw: best('raw'), sqlite: best('sqlite'), bullmq: best('bullmq'), bullmqLean: best('bullmq_lean'), bullmqWorker: best('bullmq_worker'), postgres: best('postgres'), postgres2x2: best('postgres_2x2'),
-  baseline: best('sqlite_baseline'), inMemory: best('sqlite_memory'),
+  baseline: best('sqlite_baseline'), postgresBaseline: best('postgres_baseline'), inMemory: best('sqlite_memory'),
 };
 
 // 4. Latency at 1 000 events/s.
-const lat: { sqlite: LatencyResult | null; postgres: LatencyResult | null; baseline: LatencyResult | null } = { sqlite: null, postgres: null, baseline: null };
+const lat: { sqlite: LatencyResult | null; postgres: LatencyResult | null; baseline: LatencyResult | null; postgresBaseline: LatencyResult | null } =
+  { sqlite: null, postgres: null, baseline: null, postgresBaseline: null };
 const logLatency = (r: LatencyResult | null) => {
   if (!r) return r;
   log(`  p50 ${round(r.p50)} · p95 ${round(r.p95)} · p99 ${round(r.p99)} ms; host steal ${round(r.hostSteal * 100, 1)} %`);
@@ -121,6 +126,10 @@ if (wants('latency')) {
   if (!systems.includes('postgres') || tp.postgres) {
     log('latency at 1 000 events/s (PostgreSQL)');
     lat.postgres = logLatency(await attempt('latency postgres', () => latency(o, receiver, 'postgres')));
+    if (o.baselineSrc) {
+      log(`latency at 1 000 events/s (PostgreSQL, baseline checkout ${o.baselineSrc})`);
+      lat.postgresBaseline = logLatency(await attempt('latency postgres baseline', () => latency(o, receiver, 'postgres', o.baselineSrc)));
+    }
   }
 }
 
@@ -135,6 +144,12 @@ if (wants('list')) {
   log('list deliveries at 1k and 1M rows (seeding 1M rows takes a little while)');
   list = await attempt('list deliveries', () => listDeliveries(o, receiver));
   for (const p of list ?? []) log(`  ${p.rows.toLocaleString('en-US')} rows: p99 ${round(p.p99)} ms; host steal ${round(p.hostSteal * 100, 1)} %`);
+}
+let listPg: ListPoint[] | null = null;
+if (wants('list_postgres')) {
+  log('list deliveries at 1k and 1M rows on PostgreSQL, the rows spread over daily partitions');
+  listPg = await attempt('list deliveries (PostgreSQL)', () => listDeliveries(o, receiver, 'postgres'));
+  for (const p of listPg ?? []) log(`  ${p.rows.toLocaleString('en-US')} rows: p99 ${round(p.p99)} ms; host steal ${round(p.hostSteal * 100, 1)} %`);
 }
 let mem: BacklogResult | null = null;
 let memBaseline: BacklogResult | null = null;
@@ -191,6 +206,7 @@ if (wants('postgres') || wants('postgres_2x2') || wants('latency')) await dropBe
 const ratio = (a: number | null | undefined, b: number | null | undefined) => (a && b ? a / b : null);
 const per = (x: ThroughputResult | null) => (x ? round(x.perS, 0) : null);
 const coldStart = (r: LatencyResult) => ({ seconds: r.coldStart.seconds, p50: round(r.coldStart.p50), p95: round(r.coldStart.p95), p99: round(r.coldStart.p99), max: round(r.coldStart.max) });
+const roundedPoint = (p: ListPoint) => Object.fromEntries(Object.entries(p).map(([k, v]) => [k, round(v)]));
 const list1k = list?.find((p) => p.rows === 1_000) ?? null;
 const list1m = list?.find((p) => p.rows === 1_000_000) ?? null;
 const fullRun = o.only.size === 0;
@@ -250,6 +266,8 @@ const results = {
       hookline_sqlite_per_s: per(tp.baseline),
       cpu_ms_per_delivery: tp.baseline ? round(tp.baseline.cpuMsPerDelivery, 3) : null,
       sqlite_over_raw: round(ratio(tp.baseline?.perS, tp.raw?.perS) ?? NaN, 3),
+      hookline_postgres_per_s: per(tp.postgresBaseline),
+      postgres_cpu_ms_per_delivery: tp.postgresBaseline ? round(tp.postgresBaseline.cpuMsPerDelivery, 3) : null,
     } : null,
   },
   latency_ms: {
@@ -267,6 +285,10 @@ const results = {
     baseline: lat.baseline ? {
       src: o.baselineSrc, p50: round(lat.baseline.p50), p95: round(lat.baseline.p95), p99: round(lat.baseline.p99), max: round(lat.baseline.max),
       host_steal: round(lat.baseline.hostSteal, 3),
+    } : null,
+    postgres_baseline: lat.postgresBaseline ? {
+      src: o.baselineSrc, p99: round(lat.postgresBaseline.p99), from_send: { p99: round(lat.postgresBaseline.fromSend.p99) },
+      ingest_round_trip: { p99: round(lat.postgresBaseline.ingest.p99) }, host_steal: round(lat.postgresBaseline.hostSteal, 3),
     } : null,
     // From the send too: a 202 that comes late (ingest queued for connections) hides the wait from the 202.
     postgres: lat.postgres ? {
@@ -286,7 +308,8 @@ const results = {
     list_p99_ms_1m: list1m ? round(list1m.p99) : null,
     list_p50_ms_1k: list1k ? round(list1k.p50) : null,
     list_p50_ms_1m: list1m ? round(list1m.p50) : null,
-    list: list?.map((p) => Object.fromEntries(Object.entries(p).map(([k, v]) => [k, round(v)]))) ?? null,
+    list: list?.map(roundedPoint) ?? null,
+    list_postgres: listPg?.map(roundedPoint) ?? null,
     retry_drain: retries && {
       retries: retries.retries, rss_mb_waiting: round(retries.rssWaitingMb, 0), cpu_ms_per_s_waiting: round(retries.cpuMsPerSWaiting, 1),
       delivered_all_s: round(retries.deliveredAllS, 1),
@@ -356,6 +379,7 @@ const rows: Row[] = [
   { figure: 'PostgreSQL per event (10 hooks): WAL · round trips · commits', value: pgCostValue('wal_bytes_per_event', 0), unit: 'WAL bytes', baseline: `${pgCostText('round_trips_per_event', 2)} round trips · ${pgCostText('commits_per_event', 2)} commits` },
   ...(tp.inMemory ? [{ figure: 'Hookline SQLite in memory (diagnostic, not durable)', value: per(tp.inMemory), unit: 'deliveries/s', baseline: 'raw', ratio: ratio(tp.inMemory.perS, tp.raw?.perS) }] : []),
   ...(o.baselineSrc ? [{ figure: 'Hookline SQLite, baseline checkout', value: per(tp.baseline), unit: 'deliveries/s', baseline: 'raw', ratio: ratio(tp.baseline?.perS, tp.raw?.perS) }] : []),
+  ...(tp.postgresBaseline ? [{ figure: 'Hookline PostgreSQL, baseline checkout', value: per(tp.postgresBaseline), unit: 'deliveries/s', baseline: `this checkout ${per(tp.postgres) ?? 'n/a'}/s`, ratio: ratio(tp.postgres?.perS, tp.postgresBaseline.perS) }] : []),
   { figure: 'CPU per delivery, Hookline SQLite', value: results.delivery.cpu_ms_per_delivery.sqlite, unit: 'ms', baseline: `raw ${results.delivery.cpu_ms_per_delivery.raw ?? 'n/a'} · BullMQ+Redis ${results.delivery.cpu_ms_per_delivery.bullmq_with_redis ?? 'n/a'}` },
   { figure: 'latency p50 @1k ev/s', value: results.latency_ms.p50, unit: 'ms' },
   { figure: 'latency p95 @1k ev/s', value: results.latency_ms.p95, unit: 'ms' },

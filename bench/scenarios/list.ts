@@ -1,11 +1,14 @@
-// List-deliveries latency for one hook holding 1 000, then 1 000 000 delivery rows (SQLite). Rows are
-// seeded straight into the database file between two runs of the server: through the API a million
-// deliveries would take longer than the whole benchmark. Requests go one at a time over keep-alive:
-// the first page, pages reached through `Link: rel="next"`, and pages at random depths.
+// List-deliveries latency for one hook holding 1 000, then 1 000 000 delivery rows, on either engine.
+// Rows are seeded straight into the database between two runs of the server: through the API a million
+// deliveries would take longer than the whole benchmark. On PostgreSQL they are spread over the last
+// SEEDED_DAYS days, each its own partition, as a week of retained log is. Requests go one at a time over
+// keep-alive: the first page, pages reached through `Link: rel="next"`, and pages at random depths.
 import Database from 'better-sqlite3';
+import pg from 'pg';
 import { machineCpu, now, percentile, stealShareSince, type BenchOptions } from '../common.js';
-import { freshDatabase, Hookline } from '../hookline.js';
+import { dropBenchDatabase, freshDatabase, Hookline, type Engine } from '../hookline.js';
 import type { Receiver } from '../receiver.js';
+import { openPostgresStore } from '../../src/storage/postgres/index.js';
 
 export interface ListPoint {
   rows: number;
@@ -30,8 +33,11 @@ const REQUEST_HEADERS = JSON.stringify({
 });
 const RESPONSE_HEADERS = JSON.stringify({ 'content-type': 'text/plain', date: 'Fri, 02 Jan 2026 03:04:05 GMT', connection: 'keep-alive', 'keep-alive': 'timeout=5', 'content-length': '2' });
 
+const DAY_MS = 24 * 60 * 60 * 1000;
+const SEEDED_DAYS = 8;
+
 /** Adds done deliveries for `hookId` until it has `rows`; ids keep increasing, as real ones do. */
-function seed(path: string, hookId: number, rows: number): void {
+function seedSqlite(path: string, hookId: number, rows: number): void {
   const db = new Database(path);
   try {
     db.pragma('synchronous = OFF');
@@ -107,10 +113,59 @@ async function measure(h: Hookline, hookId: number, rows: number, requests: numb
   };
 }
 
-export async function listDeliveries(o: BenchOptions, receiver: Receiver): Promise<ListPoint[]> {
-  const databaseUrl = await freshDatabase('sqlite', 'list', o.postgresUrl);
-  const path = databaseUrl.slice('sqlite:'.length);
-  let h = await Hookline.start({ databaseUrl, name: 'list', cpuProfDir: o.cpuProfDir });
+/**
+ * seedSqlite's rows on PostgreSQL, their creation times rising evenly over the last SEEDED_DAYS days
+ * (with the ids), into day partitions made as the pruner makes them.
+ */
+async function seedPostgres(url: string, hookId: number, rows: number): Promise<void> {
+  const store = await openPostgresStore(url);
+  try {
+    for (let day = SEEDED_DAYS; day > 0; day -= 3) await store.prepareDays(new Date(Date.now() - day * DAY_MS).toISOString());
+  } finally {
+    await store.close();
+  }
+  const db = new pg.Client({ connectionString: url });
+  await db.connect();
+  try {
+    const have = Number((await db.query('SELECT count(*) FROM deliveries WHERE hook_id = $1', [hookId])).rows[0].count);
+    const ref = (await db.query('SELECT event_id, repository_id, url FROM deliveries WHERE hook_id = $1 LIMIT 1', [hookId])).rows[0];
+    const start = Date.now() - SEEDED_DAYS * DAY_MS;
+    const batch = 100_000;
+    for (let done = have; done < rows; done += batch) {
+      const count = Math.min(batch, rows - done);
+      await db.query(
+        `INSERT INTO deliveries (hook_id, event_id, guid, event, action, repository_id, redelivery, state, due_at, attempts,
+                                 url, status, status_code, duration, delivered_at, request_headers, response_headers, response_body, created_at)
+         SELECT $1, $2, md5(random()::text), 'push', NULL, $3, (x % 50 = 0), 'done', $4, 1, $5,
+                CASE WHEN x % 20 = 0 THEN 'Invalid HTTP Response: 500' ELSE 'OK' END,
+                CASE WHEN x % 20 = 0 THEN 500 ELSE 200 END, 0.01, stamp, $6, $7, 'ok', stamp
+         FROM generate_series($8::int, $9::int) AS x,
+              LATERAL (SELECT to_char(to_timestamp(($10::bigint + x::bigint * $11::bigint / $9::bigint) / 1000.0) AT TIME ZONE 'UTC',
+                                      'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS stamp) s
+         ORDER BY x`,
+        [hookId, ref.event_id, ref.repository_id, Date.now(), ref.url, REQUEST_HEADERS, RESPONSE_HEADERS, done + 1, done + count,
+          start, SEEDED_DAYS * DAY_MS],
+      );
+    }
+    await db.query('VACUUM ANALYZE deliveries');
+  } finally {
+    await db.end();
+  }
+}
+
+export async function listDeliveries(o: BenchOptions, receiver: Receiver, engine: Engine = 'sqlite'): Promise<ListPoint[]> {
+  const name = engine === 'sqlite' ? 'list' : 'list_postgres';
+  const database = 'hookline_bench_list';
+  const databaseUrl = await freshDatabase(engine, name, o.postgresUrl, database);
+  try {
+    return await measureAtSizes(o, receiver, engine, name, databaseUrl);
+  } finally {
+    if (engine === 'postgres') await dropBenchDatabase(o.postgresUrl, database);
+  }
+}
+
+async function measureAtSizes(o: BenchOptions, receiver: Receiver, engine: Engine, name: string, databaseUrl: string): Promise<ListPoint[]> {
+  let h = await Hookline.start({ databaseUrl, name, cpuProfDir: o.cpuProfDir });
   const token = await h.user();
   await h.repo('list');
   const [hook] = await h.hooks('list', 1, () => receiver.url('/list'));
@@ -119,8 +174,9 @@ export async function listDeliveries(o: BenchOptions, receiver: Receiver): Promi
   const requests = o.quick ? 1_000 : 4_000;
   const points: ListPoint[] = [];
   for (const rows of [1_000, 1_000_000]) {
-    seed(path, hook.id, rows);
-    h = await Hookline.start({ databaseUrl, name: 'list', cpuProfDir: o.cpuProfDir });
+    if (engine === 'sqlite') seedSqlite(databaseUrl.slice('sqlite:'.length), hook.id, rows);
+    else await seedPostgres(databaseUrl, hook.id, rows);
+    h = await Hookline.start({ databaseUrl, name, cpuProfDir: o.cpuProfDir });
     h.userToken = token;
     try {
       await measure(h, hook.id, rows, 200); // warm-up

@@ -1,4 +1,7 @@
-// Deletes deliveries older than the retention window (GHES keeps 7 days), in the background.
+// Deletes deliveries older than the retention window (GHES keeps 7 days), in the background, and makes
+// room for the days ahead. Rule: deliveries go by whole UTC days, those of a day once all of it is past
+// the window, so a delivery is kept for at least the retention and less than a day longer, and
+// PostgreSQL drops a day's partition instead of deleting its rows one by one.
 import type { Logger } from '../logger.js';
 import type { Clock } from '../domain/clock.js';
 import { isoSeconds } from '../domain/model.js';
@@ -18,8 +21,10 @@ export class DeliveryPruner {
 
   /** Prunes now; returns how many deliveries were removed. */
   async pruneOnce(): Promise<number> {
-    const cutoff = new Date(this.clock.now().getTime() - this.retentionDays * DAY_MS);
-    return this.store.pruneDeliveries(isoSeconds(cutoff));
+    const now = this.clock.now().getTime();
+    await this.store.prepareDays(isoSeconds(new Date(now)));
+    const windowStart = now - this.retentionDays * DAY_MS;
+    return this.store.pruneDeliveries(isoSeconds(new Date(windowStart - (windowStart % DAY_MS))));
   }
 
   start(intervalMs = 60 * 60 * 1000): void {

@@ -97,4 +97,9 @@ export interface DeliveryStore {
   findDelivery(hookId: number, id: number): Promise<DeliveryDetail | null>;
   /** Deletes completed deliveries created before `before` and events no longer referenced. */
   pruneDeliveries(before: string): Promise<number>;
+  /**
+   * Makes room for the deliveries created from `now`'s UTC day to a couple of days after it (PostgreSQL's
+   * daily partitions); nothing to do where the log is one table.
+   */
+  prepareDays(now: string): Promise<void>;
 }

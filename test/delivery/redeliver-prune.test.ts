@@ -98,8 +98,9 @@ test('deliveries older than the retention window are pruned; get and redeliver t
   assert.equal(redelivered.redelivery, true);
   assert.equal(recentIssue.event, 'issues');
 
-  // Just inside the window nothing goes; just past it the old rows do.
-  clock.advance(DAY - 1000);
+  // Rows go by whole days: until all of their day (March 1st) is past the window nothing goes, then they do.
+  clock.advance(DAY + DAY / 2 - 1000);
+  assert.equal(clock.now().toISOString(), '2026-03-04T23:59:59.000Z');
   assert.equal(await app.pruner!.pruneOnce(), 0);
   clock.advance(2000);
   assert.equal(await app.pruner!.pruneOnce(), 2, 'the old ping and push');

@@ -30,7 +30,7 @@ allowed AS (
 due AS (SELECT id FROM allowed WHERE turn + owner_n <= $6 ORDER BY turn, due_at, id LIMIT $4),
 claimed AS (
   UPDATE deliveries d SET lease_owner = $2, lease_until = $3, attempts = d.attempts + 1
-  FROM due, hooks h WHERE d.id = due.id AND h.id = d.hook_id
+  FROM due, hooks h WHERE d.id = due.id AND d.state = 'pending' AND h.id = d.hook_id
   RETURNING d.id, d.hook_id, d.event_id, d.guid, d.event, d.action, d.redelivery, d.kind, d.attempt, d.retry_index,
     row_to_json(h.*) AS hook)
 SELECT w.window_n, c.*, CASE WHEN c.id = min(c.id) OVER (PARTITION BY c.event_id) THEN e.payload END AS payload

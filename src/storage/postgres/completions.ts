@@ -76,16 +76,29 @@ export function batchedCompletions(db: Db): (id: number, worker: string, outcome
 async function completeAll(q: Queryable, batch: Pending[]): Promise<Set<number>> {
   const column = <T>(f: (o: DeliveryOutcome) => T) => batch.map((b) => f(b.outcome));
   const text = (f: (o: DeliveryOutcome) => string | null) => column((o) => withoutNul(f(o)));
+  // A completed attempt leaves the queue (deliveries_pending) for its day of the log: deleted there and
+  // inserted here, with every column of deliveries (one added by a migration is added here too). Not an
+  // UPDATE of state: a row an UPDATE moves between partitions fails a concurrent claim that meets it
+  // ("already moved to another partition"), where a deleted row is skipped, as SKIP LOCKED means.
   const { rows } = await q.query<{ id: number; hook_id: number; ord: number }>(
-    `UPDATE deliveries d SET state = 'done', url = i.url, status = i.status, status_code = i.status_code,
-       duration = i.duration, delivered_at = i.delivered_at, request_headers = i.request_headers,
-       response_headers = i.response_headers, response_body = i.response_body, lease_owner = NULL, lease_until = NULL,
-       next_attempt_at = i.next_attempt_at
-     FROM unnest($1::bigint[], $2::text[], $3::text[], $4::int[], $5::float8[], $6::text[], $7::text[], $8::text[], $9::text[], $11::text[])
-       WITH ORDINALITY AS i(id, url, status, status_code, duration, delivered_at, request_headers, response_headers, response_body,
-         next_attempt_at, ord)
-     WHERE d.id = i.id AND d.lease_owner = $10 AND d.state = 'pending'
-     RETURNING d.id, d.hook_id, i.ord`,
+    `WITH done AS (
+       DELETE FROM deliveries d
+       USING unnest($1::bigint[], $2::text[], $3::text[], $4::int[], $5::float8[], $6::text[], $7::text[], $8::text[], $9::text[], $11::text[])
+         WITH ORDINALITY AS i(id, url, status, status_code, duration, delivered_at, request_headers, response_headers, response_body,
+           next_attempt_at, ord)
+       WHERE d.id = i.id AND d.lease_owner = $10 AND d.state = 'pending'
+       RETURNING d.id, d.hook_id, d.event_id, d.guid, d.event, d.action, d.repository_id, d.redelivery, d.due_at, d.attempts, d.created_at,
+         d.attempt, d.kind, d.retry_index, i.url, i.status, i.status_code, i.duration, i.delivered_at, i.request_headers,
+         i.response_headers, i.response_body, i.next_attempt_at, i.ord),
+     logged AS (
+       INSERT INTO deliveries (id, hook_id, event_id, guid, event, action, repository_id, redelivery, state, due_at, lease_owner, lease_until,
+         attempts, url, status, status_code, duration, delivered_at, request_headers, response_headers, response_body, created_at,
+         attempt, kind, retry_index, next_attempt_at)
+       SELECT id, hook_id, event_id, guid, event, action, repository_id, redelivery, 'done', due_at, NULL, NULL,
+         attempts, url, status, status_code, duration, delivered_at, request_headers, response_headers, response_body, created_at,
+         attempt, kind, retry_index, next_attempt_at
+       FROM done)
+     SELECT id, hook_id, ord FROM done`,
     [
       batch.map((b) => b.id), column((o) => o.url), text((o) => o.status), column((o) => o.statusCode),
       column((o) => o.duration), column((o) => o.deliveredAt), text((o) => JSON.stringify(o.requestHeaders)),

@@ -9,6 +9,7 @@ import { batchedCompletions } from './completions.js';
 import type { Db } from './db.js';
 import { toHook, type HookRow } from './hooks.js';
 import { groupCommitIngest } from './ingest-batch.js';
+import { dropPastDays, makeDays } from './partitions.js';
 import { coalescedNotify } from './wake.js';
 
 /** The channel workers LISTEN on; per schema, so installations sharing a database do not wake each other. */
@@ -164,7 +165,14 @@ export function postgresDeliveries(db: Db, queue: Db, channel: string): Omit<Del
       return toDetail(row);
     },
 
+    async prepareDays(now) {
+      await makeDays(db, now);
+    },
+
     async pruneDeliveries(before) {
+      // Whole days of the log go as partitions; what is left before `before` (in the DEFAULT partition, or
+      // in a day that `before` cuts) goes row by row. Pending rows are in no day.
+      const dropped = await dropPastDays(db, before);
       return db.transaction(async (q) => {
         const { rowCount } = await q.query("DELETE FROM deliveries WHERE state = 'done' AND created_at < $1", [before]);
         await q.query(
@@ -174,7 +182,7 @@ export function postgresDeliveries(db: Db, queue: Db, channel: string): Omit<Del
                SELECT 1 FROM events x WHERE x.event = 'push' AND x.repository_id = e.repository_id AND x.id > e.id))`,
           [before],
         );
-        return rowCount ?? 0;
+        return dropped + (rowCount ?? 0);
       });
     },
   };

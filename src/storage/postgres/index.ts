@@ -11,6 +11,7 @@ import { Db } from './db.js';
 import { dueChannel, postgresDeliveries } from './deliveries.js';
 import { postgresHooks } from './hooks.js';
 import { postgresDashboard } from './dashboard.js';
+import { makeDaysAtStart } from './partitions.js';
 import { postgresWorkers } from './workers.js';
 
 const MIGRATIONS_DIR = fileURLToPath(new URL('./migrations', import.meta.url));
@@ -61,6 +62,7 @@ export async function openPostgresStore(url: string): Promise<Store> {
     }
   }
   await migrate();
+  await makeDaysAtStart(db, new Date().toISOString());
 
   const channel = dueChannel(schema);
   const deliveries = postgresDeliveries(db, queue, channel);

@@ -238,6 +238,10 @@ export function sqliteDeliveries(db: Database, hooks: HookCache): DeliveryStore 
       return toDetail(row);
     },
 
+    async prepareDays() {
+      // One table: every day has room already.
+    },
+
     async pruneDeliveries(before) {
       return db.transaction(() => {
         // Through the events: a delivery is never older than its event, and events are indexed by age.

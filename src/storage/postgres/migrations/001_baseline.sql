@@ -90,8 +90,14 @@ CREATE INDEX events_created ON events (created_at);
 -- The test endpoint re-sends a repository's latest push.
 CREATE INDEX events_latest_push ON events (repository_id, id) WHERE event = 'push';
 
+-- Partitioned in two: deliveries_pending, the queue (every claim, lease and completion reads only it, so
+-- its plans and locks never grow with the log), and deliveries_done, the log, partitioned by the day each
+-- row was created (storage/postgres/partitions.ts makes the days ahead and drops those past retention
+-- whole; a completion moves its row from the first to the second). created_at is compared bytewise
+-- ("C"), the order of its ISO UTC text, so day bounds and cutoffs mean the same under any database
+-- collation. Both keys are part of the primary key; ids still come from one sequence, unique on their own.
 CREATE TABLE deliveries (
-  id               BIGSERIAL PRIMARY KEY,
+  id               BIGSERIAL,
   hook_id          BIGINT NOT NULL,
   event_id         BIGINT NOT NULL REFERENCES events(id),
   guid             TEXT NOT NULL,
@@ -112,8 +118,14 @@ CREATE TABLE deliveries (
   request_headers  TEXT,
   response_headers TEXT,
   response_body    TEXT,
-  created_at       TEXT NOT NULL
-);
+  created_at       TEXT COLLATE "C" NOT NULL,
+  PRIMARY KEY (id, state, created_at)
+) PARTITION BY LIST (state);
+CREATE TABLE deliveries_pending PARTITION OF deliveries FOR VALUES IN ('pending');
+CREATE TABLE deliveries_done PARTITION OF deliveries FOR VALUES IN ('done') PARTITION BY RANGE (created_at);
+-- Completed rows of a day with no partition yet (a clock far off, days not made ahead) land here and are
+-- listed and pruned like any other; a day's partition made later takes its rows out of it.
+CREATE TABLE deliveries_default PARTITION OF deliveries_done DEFAULT;
 -- Listing is keyset on (hook_id, id); claiming scans only pending rows in due order and counts each
 -- hook's leased rows (its in-flight cap) through the small in-flight index.
 CREATE INDEX deliveries_hook ON deliveries (hook_id, id);
