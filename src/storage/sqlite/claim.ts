@@ -48,12 +48,13 @@ export function sqliteClaim(db: Database, hooks: HookCache): (request: ClaimRequ
       owners.set(r.hook_id, r.owner_key);
       expiredLeases += r.expired;
     }
+    /** The hook's owner key: from the leases read, else one lookup per hook and claim (undefined once deleted). */
+    const ownerKeyOf = (hookId: number): string | undefined => {
+      if (!owners.has(hookId)) owners.set(hookId, ownerOf.get(hookId) as string);
+      return owners.get(hookId);
+    };
     const withOwner = (rows: Light[]): Candidate[] => {
-      for (const r of rows as Candidate[]) {
-        let owner = owners.get(r.hook_id);
-        if (owner === undefined) owners.set(r.hook_id, (owner = ownerOf.get(r.hook_id) as string));
-        r.owner_key = owner;
-      }
+      for (const r of rows as Candidate[]) r.owner_key = ownerKeyOf(r.hook_id)!;
       return rows as Candidate[];
     };
     const caps: Caps = { perHook, perOwner, throttled: new Set(throttled) };
@@ -63,6 +64,7 @@ export function sqliteClaim(db: Database, hooks: HookCache): (request: ClaimRequ
     const expired = expiredLeases === 0 ? [] : expiredDue.all({ now, window }) as Light[];
     const candidates = withOwner(expired.length === 0 ? queued : [...expired, ...queued].sort(byDue));
     const picked = pickFairly(candidates, busy, caps, limit);
+    // picked < limit first, so the window's span is counted only when it matters.
     if (picked.length < limit && needsHookByHook(queuedCount.get({ now, window }) as number, picked.length, limit)) {
       // Hook by hook: each queued hook below its cap, of an owner below its cap, gives its oldest due rows.
       const more: Light[] = [];
@@ -73,8 +75,8 @@ export function sqliteClaim(db: Database, hooks: HookCache): (request: ClaimRequ
       for (let hookId = nextQueuedHook.get(0) as number | undefined; hookId !== undefined; hookId = nextQueuedHook.get(hookId) as number | undefined) {
         const share = hookShare(busy, caps, hookId);
         if (share === 0) continue;
-        const [owned] = withOwner([{ id: 0, hook_id: hookId, due_at: 0 }]);
-        if (owned.owner_key == null || ownerCapped(busy, caps, owned.owner_key)) continue;
+        const owner = ownerKeyOf(hookId);
+        if (owner === undefined || ownerCapped(busy, caps, owner)) continue;
         for (const r of hookQueuedDue.all({ hookId, now, share: share + (takenOf.get(hookId) ?? 0) }) as Light[]) if (!taken.has(r.id)) more.push(r);
       }
       picked.push(...pickFairly(withOwner(more.sort(byDue)), busy, caps, limit - picked.length));

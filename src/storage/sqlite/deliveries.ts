@@ -6,7 +6,7 @@ import type { Database, Statement } from 'better-sqlite3';
 import { fanOutReaches, type AttemptFollowUp, type FanOut, type NewEvent } from '../../domain/deliveries.js';
 import { LISTED_AS_SUCCESS, SUCCESS } from '../../domain/delivery-policy.js';
 import { defaultFollowUp } from '../follow-up.js';
-import type { ClaimedDelivery, ClaimRequest, DeliveryOutcome, DeliveryStore } from '../delivery-store.js';
+import type { ClaimRequest, DeliveryOutcome, DeliveryStore } from '../delivery-store.js';
 import { SUMMARY_COLUMNS, toDetail, toSummary, type DeliveryRow } from '../delivery-row.js';
 import type { HookCache } from './hook-cache.js';
 import { sqliteClaim } from './claim.js';
