@@ -11,7 +11,6 @@ import type { Logger } from '../logger.js';
 import { rememberBounded } from '../bounded-map.js';
 import type { Store } from '../storage/store.js';
 import { describeAttempt, type AttemptListener } from './attempts.js';
-import { BodyCache, bodyKey } from './body-cache.js';
 import { encodeBody, prepare, type HookSecrets, type PreparedRequest } from './prepare.js';
 import { TIMED_OUT, type Sender } from './send.js';
 import { CircuitBreaker } from './circuit-breaker.js';
@@ -46,8 +45,6 @@ const COALESCE_MS = 2;
 const RECORDING_BACKLOG = 1;
 /** Most rows one claim takes: a high concurrency fills up over several claims, each a short transaction. */
 const CLAIM_BATCH_MAX = 64;
-/** Encoded bodies kept for the next batches. */
-const BODY_CACHE_BYTES = 16 * 1024 * 1024;
 /** GitHub's behaviour: one attempt, never disabled. */
 const ONE_ATTEMPT: RetryPolicy = { schedule: [], disableAfterMs: null, disableAfterText: 'off' };
 
@@ -74,7 +71,6 @@ export class DeliveryWorker {
   private readonly listeners: AttemptListener[] = [];
   /** Claiming fewer rows than this at once is deferred briefly while deliveries are in flight. */
   private readonly batchMin: number;
-  private readonly bodies = new BodyCache(BODY_CACHE_BYTES);
   private readonly secrets = new Map<string, HookSecrets>();
   private readonly signer: Signer;
   /** Hooks whose receivers timed out, limited to one delivery in flight. */
@@ -198,20 +194,19 @@ export class DeliveryWorker {
   }
 
   private dispatch(claimed: ClaimedDelivery[]): void {
-    // Hooks with the same content type receive the same bytes: each event's body is encoded once (one
-    // Buffer, so the signer copies it to its thread once) and kept for the batches that follow, so only
-    // events not seen recently, and whose payload did not come with the claim, are read from the store.
+    // Hooks with the same content type receive the same bytes: within one claim, each event's body is
+    // encoded once (one Buffer), and only payloads that did not come with the claim are read from the store.
     const carried = new Map<number, string>();
     for (const d of claimed) if (d.payload !== undefined) carried.set(d.eventId, d.payload);
-    const missing = [...new Set(claimed.filter((d) => !this.bodies.has(bodyKey(d)) && !carried.has(d.eventId)).map((d) => d.eventId))];
+    const missing = [...new Set(claimed.filter((d) => !carried.has(d.eventId)).map((d) => d.eventId))];
     const payloads = missing.length === 0
       ? Promise.resolve(carried)
       : this.opts.store.loadPayloads(missing).then((loaded) => new Map([...loaded, ...carried]));
     const bodies = new Map<string, Promise<Buffer>>();
     for (const delivery of claimed) {
-      const key = bodyKey(delivery);
+      const key = `${delivery.eventId}:${delivery.hook.config.contentType}`;
       let body = bodies.get(key);
-      if (!body) bodies.set(key, (body = this.bodyOf(delivery, key, payloads)));
+      if (!body) bodies.set(key, (body = this.bodyOf(delivery, payloads)));
       // In the set before it starts, so its end always finds it there.
       const slot = new Task();
       this.inFlight.add(slot);
@@ -219,14 +214,10 @@ export class DeliveryWorker {
     }
   }
 
-  /** The delivery's encoded body: kept from an earlier batch, or encoded from its payload and kept. */
-  private async bodyOf(delivery: ClaimedDelivery, key: string, payloads: Promise<Map<number, string>>): Promise<Buffer> {
-    const kept = this.bodies.get(key);
-    if (kept) return kept;
-    const payload = (await payloads).get(delivery.eventId) ?? (await this.opts.store.loadPayloads([delivery.eventId])).get(delivery.eventId) ?? '{}';
-    const body = encodeBody(payload, delivery.hook.config.contentType);
-    this.bodies.set(key, body);
-    return body;
+  /** The delivery's body, encoded from its event's payload as its hook's content type asks. */
+  private async bodyOf(delivery: ClaimedDelivery, payloads: Promise<Map<number, string>>): Promise<Buffer> {
+    const payload = (await payloads).get(delivery.eventId) ?? '{}';
+    return encodeBody(payload, delivery.hook.config.contentType);
   }
 
   /** One delivery in one slot: the body, the request, then its outcome handed to recording. */

@@ -66,6 +66,6 @@ test('payloads carried by the claim are not loaded again; the others are', async
     'g1 https://receiver.example/2': '{"carried":true}',
     'g2 https://receiver.example/1': '{"loaded":20}',
   });
-  // One Buffer, not one per hook: encoded once, and copied once to the signing thread.
+  // One Buffer, not one per hook: encoded once within the claim.
   assert.equal(buffers.get('g1 https://receiver.example/1'), buffers.get('g1 https://receiver.example/2'));
 });
