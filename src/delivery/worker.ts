@@ -15,7 +15,7 @@ import { encodeBody, prepare, type HookSecrets, type PreparedRequest } from './p
 import { TIMED_OUT, type Sender } from './send.js';
 import { CircuitBreaker } from './circuit-breaker.js';
 import { Heartbeat } from './heartbeat.js';
-import { Signer } from './signer.js';
+import { signBody } from './signer.js';
 
 export interface WorkerOptions {
   store: Store;
@@ -72,7 +72,6 @@ export class DeliveryWorker {
   /** Claiming fewer rows than this at once is deferred briefly while deliveries are in flight. */
   private readonly batchMin: number;
   private readonly secrets = new Map<string, HookSecrets>();
-  private readonly signer: Signer;
   /** Hooks whose receivers timed out, limited to one delivery in flight. */
   readonly circuits: CircuitBreaker;
   private readonly heartbeat: Heartbeat | null;
@@ -83,9 +82,6 @@ export class DeliveryWorker {
     this.heartbeat = opts.heartbeatMs === undefined
       ? null
       : new Heartbeat(opts.store, this.id, opts.clock, opts.heartbeatMs, () => this.wake(), opts.logger);
-    this.signer = new Signer({
-      onThreadFailure: (err) => opts.logger?.error({ err }, 'the signing thread failed; signing on the event loop from now on'),
-    });
   }
 
   /** Calls `listener` once for every attempt this worker records (not for one whose lease was lost). */
@@ -121,7 +117,6 @@ export class DeliveryWorker {
     await Promise.allSettled([...this.recording].map((t) => t.done));
     await this.opts.store.releaseClaims(this.id).catch(() => 0);
     await this.heartbeat?.stop();
-    await this.signer.close();
   }
 
   /** Resolves when no delivery is due now or in flight (for tests and benchmarks); scheduled retries may wait. */
@@ -239,7 +234,7 @@ export class DeliveryWorker {
     let req: PreparedRequest;
     try {
       const secrets = this.secretsFor(delivery.hook);
-      const signatures = secrets.secret === null ? null : await this.signer.sign(body, secrets.secret);
+      const signatures = secrets.secret === null ? null : await signBody(body, secrets.secret);
       req = prepare(delivery, body, signatures, secrets);
     } catch (err) {
       // Retrying cannot fix a secret sealed under another key: the attempt fails, visibly, with the reason.
