@@ -95,6 +95,8 @@ export interface AttemptFollowUp {
   at: number;
   /** The next automatic attempt: a pending row of the same event, hook and guid, due then. */
   next: { retryIndex: number; dueAt: number; dueAtText: string } | null;
+  /** Delete the event's scheduled automatic attempts to the hook: set only when some may exist (see followUpAfter). */
+  cancelRetries: boolean;
   /** Deactivate the hook if it has failed every attempt since `failingSince` or earlier, cancelling its pending attempts. */
   disable: { failingSince: number; lastResponse: LastResponse } | null;
 }

@@ -155,6 +155,8 @@ export function followUpAfter(
     success,
     at: nowMs,
     next: next && { ...next, dueAtText: isoSeconds(new Date(next.dueAt)) },
+    // Retries are scheduled only after a recorded failure, so a delivery's first attempt never has any to end.
+    cancelRetries: success && attempt.kind !== 'first',
     disable: exhausted && policy.disableAfterMs !== null
       ? { failingSince: nowMs - policy.disableAfterMs, lastResponse: disabledResponse(outcome, policy.disableAfterText) }
       : null,

@@ -57,6 +57,17 @@ test('a failure that ends its schedule asks to disable a hook failing since the 
   assert.equal(followUpAfter({ ...policy, disableAfterMs: null }, { kind: 'retry', retryIndex: 1 }, failed(500), NOW).disable, null);
 });
 
+test('a success ends scheduled retries unless it is the first attempt, which cannot have any; a failure never does', () => {
+  const policy = { schedule: [60_000], disableAfterMs: null, disableAfterText: 'off' };
+  const ok = { statusCode: 200, status: 'OK', responseHeaders: {} };
+  assert.equal(followUpAfter(policy, { kind: 'first', retryIndex: 0 }, ok, NOW).cancelRetries, false);
+  assert.equal(followUpAfter(policy, { kind: 'retry', retryIndex: 1 }, ok, NOW).cancelRetries, true);
+  assert.equal(followUpAfter(policy, { kind: 'manual', retryIndex: 0 }, ok, NOW).cancelRetries, true);
+  for (const kind of ['first', 'retry', 'manual'] as const) {
+    assert.equal(followUpAfter(policy, { kind, retryIndex: 0 }, failed(500), NOW).cancelRetries, false, kind);
+  }
+});
+
 test('HOOKLINE_RETRY_SCHEDULE and HOOKLINE_DISABLE_AFTER are validated at start, with defaults', () => {
   const config = loadConfig({});
   assert.deepEqual(config.retrySchedule, [5e3, 3e5, 18e5, 72e5, 18e6, 36e6, 36e6]);

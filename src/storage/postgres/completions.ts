@@ -119,8 +119,8 @@ async function completeAll(q: Queryable, batch: Pending[]): Promise<Set<number>>
       [retries.map((b) => b.id), retries.map((b) => b.followUp.next!.dueAt), retries.map((b) => b.followUp.next!.retryIndex)],
     );
   }
-  // Once an attempt succeeds, the event's scheduled automatic attempts to that hook are not made.
-  const succeeded = recorded.filter((b) => b.followUp.success).map((b) => b.id);
+  // A success ends the event's scheduled automatic attempts to the hook (when the policy says some may exist).
+  const succeeded = recorded.filter((b) => b.followUp.cancelRetries).map((b) => b.id);
   if (succeeded.length > 0) {
     await q.query(
       `DELETE FROM deliveries p USING deliveries d WHERE d.id = ANY($1::bigint[]) AND p.event_id = d.event_id AND p.hook_id = d.hook_id

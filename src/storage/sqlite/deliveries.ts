@@ -36,7 +36,7 @@ export function sqliteDeliveries(db: Database, hooks: HookCache): DeliveryStore 
       SELECT hook_id, event_id, guid, event, action, repository_id, 1, @dueAt, @now,
         (SELECT max(x.attempt) FROM deliveries x WHERE x.event_id = d.event_id AND x.hook_id = d.hook_id) + 1, 'retry', @retryIndex
       FROM deliveries d WHERE d.id = @id`);
-  // Once an attempt succeeds, the event's scheduled automatic attempts to that hook are not made.
+  // The event's scheduled automatic attempts to the hook, ended by a success (when the policy says some may exist).
   const cancelRetries = db.prepare(`DELETE FROM deliveries WHERE state = 'pending' AND kind = 'retry' AND lease_owner IS NULL
       AND (event_id, hook_id) = (SELECT event_id, hook_id FROM deliveries WHERE id = ?)`);
   const setLast = db.prepare(`UPDATE hooks SET last_code = @code, last_status = @status, last_message = @message,
@@ -95,7 +95,7 @@ export function sqliteDeliveries(db: Database, hooks: HookCache): DeliveryStore 
     const hookId = complete.get(params) as number | undefined;
     if (hookId === undefined) return false;
     if (followUp.next) insertRetry.run({ id: params.id, dueAt: followUp.next.dueAt, now: params.deliveredAt, retryIndex: followUp.next.retryIndex });
-    if (followUp.success) cancelRetries.run(params.id);
+    if (followUp.cancelRetries) cancelRetries.run(params.id);
     lastResponses.delete(hookId); // re-inserted last, so the map keeps completion order
     lastResponses.set(hookId, followUp);
     return true;
