@@ -95,6 +95,10 @@ export function createSender(opts: { allowedHosts: AllowedHosts; timeoutMs: numb
   return {
     async send(req) {
       const started = performance.now();
+      // The whole request, answer included, is bounded by the timeout and ends as TIMED_OUT. The timer is
+      // cleared when the request ends, so finished requests hold no timer for the rest of the timeout.
+      const timeout = new AbortController();
+      const timer = setTimeout(() => timeout.abort(new DOMException('The operation timed out', 'TimeoutError')), opts.timeoutMs);
       try {
         // Literal IP addresses never go through DNS lookup, so they are judged here (once per URL).
         const target = targetOf(req.url);
@@ -106,8 +110,7 @@ export function createSender(opts: { allowedHosts: AllowedHosts; timeoutMs: numb
           method: 'POST',
           headers: req.headers,
           body: req.body,
-          // The whole request, answer included, is bounded by the timeout; it ends as TIMED_OUT.
-          signal: AbortSignal.timeout(opts.timeoutMs),
+          signal: timeout.signal,
         });
         // A short body of known length is read in one go; anything else is streamed up to the cap.
         const length = Number(res.headers['content-length']);
@@ -122,6 +125,8 @@ export function createSender(opts: { allowedHosts: AllowedHosts; timeoutMs: numb
         };
       } catch (err) {
         return { ...describeFailure(err), duration: secondsSince(started), responseHeaders: null, responseBody: null };
+      } finally {
+        clearTimeout(timer);
       }
     },
     async close() {
