@@ -1,6 +1,9 @@
-// tsc compiles only .ts; the numbered .sql migrations ship beside the compiled adapters.
-import { cpSync, existsSync } from 'node:fs';
+// tsc compiles only .ts; the numbered .sql migrations ship beside the compiled adapters. The shipped set
+// replaces the previous build's whole, so a migration removed from src/ is not applied from dist/.
+import { cpSync, existsSync, rmSync } from 'node:fs';
 for (const engine of ['sqlite', 'postgres']) {
   const from = `src/storage/${engine}/migrations`;
-  if (existsSync(from)) cpSync(from, `dist/storage/${engine}/migrations`, { recursive: true });
+  const to = `dist/storage/${engine}/migrations`;
+  rmSync(to, { recursive: true, force: true });
+  if (existsSync(from)) cpSync(from, to, { recursive: true });
 }

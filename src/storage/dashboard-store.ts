@@ -1,6 +1,6 @@
 // The dashboard's part of the storage port: sign-in sessions, what a user administers, and the
 // aggregates behind the health charts, the site admin page and the metrics gauges. Every aggregate
-// reads an index (migration 030), never the whole deliveries table.
+// reads an index (deliveries_hook_delivered, deliveries_delivered), never the whole deliveries table.
 import type { HookOwnerType } from '../domain/model.js';
 
 /** A stored dashboard sign-in; the session id itself is never stored, only its hash. */

@@ -1,5 +1,6 @@
-// The dashboard's sessions and aggregates on PostgreSQL. The aggregates read the covering indexes of
-// migration 030 (deliveries by hook and time, deliveries by time) and the pending-rows index.
+// The dashboard's sessions and aggregates on PostgreSQL. The aggregates read the covering indexes
+// deliveries_hook_delivered (by hook and time) and deliveries_delivered (by time), and the queue's
+// figures only the queue partition (deliveries_pending).
 import type { DashboardStore, HookAlert, HourlyHealth } from '../dashboard-store.js';
 import { ALERTS_SQL } from '../dashboard-sql.js';
 import type { Db } from './db.js';

@@ -1,4 +1,4 @@
-// The log's daily partitions on PostgreSQL: migration 001 splits deliveries into deliveries_pending (the
+// The log's daily partitions on PostgreSQL: the schema splits deliveries into deliveries_pending (the
 // queue) and deliveries_done (the log), the latter partitioned by created_at's day, with a DEFAULT
 // partition. Days are made ahead, so a completion never waits on DDL and never fails for a missing day;
 // days past retention are dropped whole, so pruning leaves no dead rows to vacuum. A pending row (a retry

@@ -1,7 +1,7 @@
-// The claim on SQLite: storage/fair-claim.ts's rule, read through the queued-rows indexes (migration 075)
-// and picked in TypeScript. Runs inside the group commit (deliveries.ts), so its reads and leases are
-// one transaction. Candidates are read as (id, hook, due time) from the indexes alone; only the rows
-// picked are read in full, by the lease itself.
+// The claim on SQLite: storage/fair-claim.ts's rule, read through the queued-rows indexes (deliveries_queued,
+// deliveries_hook_queue) and picked in TypeScript. Runs inside the group commit (deliveries.ts), so its
+// reads and leases are one transaction. Candidates are read as (id, hook, due time) from the indexes
+// alone; only the rows picked are read in full, by the lease itself.
 import type { Database } from 'better-sqlite3';
 import type { ClaimedDelivery, ClaimRequest } from '../delivery-store.js';
 import { CLAIM_COLUMNS, toClaimed, type DeliveryRow } from '../delivery-row.js';

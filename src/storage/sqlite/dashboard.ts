@@ -1,5 +1,5 @@
-// The dashboard's sessions and aggregates on SQLite. The aggregates read the covering indexes of
-// migration 030 (deliveries by hook and time, deliveries by time) and the pending-rows index.
+// The dashboard's sessions and aggregates on SQLite. The aggregates read the covering indexes
+// deliveries_hook_delivered (by hook and time) and deliveries_delivered (by time).
 import type { Database } from 'better-sqlite3';
 import type { DashboardStore, HookAlert, HourlyHealth } from '../dashboard-store.js';
 import { ALERTS_SQL } from '../dashboard-sql.js';
