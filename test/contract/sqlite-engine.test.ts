@@ -1,5 +1,6 @@
 // What only the SQLite adapter does: checkpoint its write-ahead log on a thread of its own (not inside the
-// commits on the event loop), and keep hooks cached between transactions without serving stale ones.
+// commits on the event loop), keep hooks cached between transactions without serving stale ones, and read
+// its statements through the indexes meant for them.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -11,6 +12,7 @@ import { promisify } from 'node:util';
 import Database from 'better-sqlite3';
 import { BACKSTOP_AUTOCHECKPOINT_PAGES } from '../../src/storage/sqlite/checkpointer.js';
 import { openStore } from '../../src/storage/open.js';
+import { sqliteDashboard } from '../../src/storage/sqlite/dashboard.js';
 
 const PAGE_BYTES = 4096;
 
@@ -154,6 +156,30 @@ test('storing an event or a delivery builds no temporary table to check a column
       const opcodes = (db.prepare(`EXPLAIN INSERT INTO ${table} DEFAULT VALUES`).all() as Array<{ opcode: string }>).map((r) => r.opcode);
       assert.ok(opcodes.length > 0);
       assert.ok(!opcodes.includes('OpenEphemeral'), `inserting into ${table} fills a temporary table`);
+    }
+  } finally {
+    db.close();
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('the dashboard queue figures read indexes, never the whole delivery log', async () => {
+  // The log holds every completed delivery for days; the queue stats are read on every page view and scrape.
+  const dir = mkdtempSync(join(tmpdir(), 'hookline-queue-'));
+  const path = join(dir, 'hookline.db');
+  const store = await openStore(`sqlite:${path}`);
+  const db = new Database(path);
+  const statements: string[] = [];
+  const prepare = db.prepare.bind(db);
+  db.prepare = ((sql: string) => (statements.push(sql), prepare(sql))) as typeof db.prepare;
+  try {
+    assert.deepEqual(await sqliteDashboard(db).queueStats(1000), { pending: 0, oldestDueAt: null, hooksDisabled: 0 });
+    const reads = statements.filter((sql) => /FROM deliveries/.test(sql));
+    assert.equal(reads.length, 2);
+    for (const sql of reads) {
+      const plan = (prepare(`EXPLAIN QUERY PLAN ${sql}`).all({ now: 1000 }) as Array<{ detail: string }>).map((r) => r.detail);
+      for (const step of plan.filter((d) => /\bdeliveries\b/.test(d))) assert.match(step, /INDEX/, `${sql}\n→ ${plan.join(' | ')}`);
     }
   } finally {
     db.close();

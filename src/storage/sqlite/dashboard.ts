@@ -77,10 +77,17 @@ export function sqliteDashboard(db: Database): DashboardStore {
       return row;
     },
     async queueStats(now) {
-      const pending = prepare(`SELECT count(*) FROM deliveries WHERE state = 'pending'`).pluck().get() as number;
-      const oldestDueAt = prepare(`SELECT min(due_at) FROM deliveries
-                                   WHERE state = 'pending' AND due_at <= ? AND (lease_until IS NULL OR lease_until < ?)`)
-        .pluck().get(now, now) as number | null;
+      // Queued and leased rows are counted apart, so each count reads its partial index
+      // (deliveries_queued, deliveries_in_flight) instead of the whole log.
+      const pending = prepare(`SELECT (SELECT count(*) FROM deliveries WHERE state = 'pending' AND lease_owner IS NULL)
+                                   + (SELECT count(*) FROM deliveries WHERE state = 'pending' AND lease_owner IS NOT NULL)`)
+        .pluck().get() as number;
+      // The oldest row waiting for a worker: queued and due, or leased by a worker whose lease ran out.
+      const oldestDueAt = prepare(`SELECT min(t) FROM (
+          SELECT min(due_at) AS t FROM deliveries WHERE state = 'pending' AND lease_owner IS NULL AND due_at <= @now
+          UNION ALL SELECT min(due_at) FROM deliveries
+            WHERE state = 'pending' AND lease_owner IS NOT NULL AND lease_until < @now AND due_at <= @now)`)
+        .pluck().get({ now }) as number | null;
       const hooksDisabled = prepare('SELECT count(*) FROM hooks WHERE active = 0').pluck().get() as number;
       return { pending, oldestDueAt, hooksDisabled };
     },
