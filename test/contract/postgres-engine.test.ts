@@ -74,6 +74,26 @@ test('a claim brings each event\'s payload once, on its first row, so sending ne
   }
 });
 
+test('payloads accepted together are stored byte for byte, whatever quotes, escapes and characters they hold', { skip }, async () => {
+  const f = await fixture();
+  try {
+    const payloads = [
+      JSON.stringify({ s: 'quote " backslash \\ brace } comma ,' }),
+      JSON.stringify({ s: 'record separator \u001e, unit separator \u001f, newline \n' }),
+      JSON.stringify({ s: 'ü — 🚀 \u2028' }),
+      JSON.stringify({ s: 'NULL' }),
+      '{}',
+    ];
+    await Promise.all(payloads.map((payload, i) => f.store.acceptEvent(
+      { guid: `p${i}`, event: 'push', action: null, repositoryId: f.repo.id, organizationId: null, payload, now: NOW },
+      { owners: [f.owner], to: { subscribedTo: 'push' } }, 0)));
+    const claimed = await f.store.claimDue({ worker: 'w', now: 0, leaseUntil: 1000, limit: 10, perHook: 10 });
+    assert.deepEqual(claimed.map((d) => [d.guid, d.payload]).sort(), payloads.map((p, i) => [`p${i}`, p]));
+  } finally {
+    await f.close();
+  }
+});
+
 test('concurrent accepts share statements (group commit), each answered for its own event, a bad one failing alone', { skip }, async () => {
   const f = await fixture();
   // Every statement this process sends that stores events.

@@ -51,7 +51,7 @@ export function postgresAccounts(db: Db): AccountRows {
 
   return {
     async accountsVersion() {
-      const { rows } = await db.query<{ version: number }>(ACCOUNTS_VERSION);
+      const { rows } = await db.query<{ version: number }>(ACCOUNTS_VERSION, []);
       return rows[0].version;
     },
     async getSetting(key) {

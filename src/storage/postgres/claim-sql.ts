@@ -2,9 +2,12 @@
 // oldest queued due rows and expired leases) and, when fair-claim's needsHookByHook says so, the queued
 // hooks one by one (a loose index scan over deliveries_hook_queue: ordered by hook and due time, which
 // only that index gives, so the planner never walks a hook's done rows in deliveries_hook), each giving its oldest due rows up to
-// its share. Both lock their candidates with SKIP LOCKED, so concurrent workers take different rows, and
-// pick the same way: each hook at most its remaining share, then owners take turns (each owner's rows
-// oldest first) within their remaining share. Each event's payload comes back once, on its first row,
+// its share. Both read their candidates without locking them and pick the same way: each hook at most
+// its remaining share, then owners take turns (each owner's rows oldest first) within their remaining
+// share. Only the picked rows are locked, in pick order with SKIP LOCKED, each rechecked as still
+// claimable: concurrent workers take different rows, a row another claim holds is passed over for the
+// next allowed one, and rows a claim does not take are never locked (a row lock is a WAL record and a
+// dirtied page). Each event's payload comes back once, on its first row,
 // so sending needs no second round trip.
 import type { ClaimRequest } from '../delivery-store.js';
 import { NO_OWNER_CAP } from '../fair-claim.js';
@@ -27,7 +30,13 @@ ranked AS (
 allowed AS (
   SELECT r.id, r.due_at, row_number() OVER (PARTITION BY r.owner_key ORDER BY r.due_at, r.id) AS turn, coalesce(ob.n, 0) AS owner_n
   FROM ranked r LEFT JOIN owner_busy ob ON ob.owner_key = r.owner_key WHERE r.hook_slot <= r.hook_cap),
-due AS (SELECT id FROM allowed WHERE turn + owner_n <= $6 ORDER BY turn, due_at, id LIMIT $4),
+due AS (
+  SELECT l.id FROM (SELECT id FROM allowed WHERE turn + owner_n <= $6 ORDER BY turn, due_at, id) a
+  CROSS JOIN LATERAL (
+    SELECT d.id FROM deliveries d
+    WHERE d.id = a.id AND d.state = 'pending' AND (d.lease_owner IS NULL OR d.lease_until < $1) AND d.due_at <= $1
+    FOR UPDATE OF d SKIP LOCKED) l
+  LIMIT $4),
 claimed AS (
   UPDATE deliveries d SET lease_owner = $2, lease_until = $3, attempts = d.attempts + 1
   FROM due, hooks h WHERE d.id = due.id AND d.state = 'pending' AND h.id = d.hook_id
@@ -42,11 +51,11 @@ WITH ${BUSY},
 window_rows AS (
   SELECT d.id, d.hook_id, d.due_at FROM deliveries d
   WHERE d.state = 'pending' AND d.lease_owner IS NULL AND d.due_at <= $1
-  ORDER BY d.due_at, d.id LIMIT $8 FOR UPDATE OF d SKIP LOCKED),
+  ORDER BY d.due_at, d.id LIMIT $8),
 expired AS (
   SELECT d.id, d.hook_id, d.due_at FROM deliveries d
   WHERE d.state = 'pending' AND d.lease_owner IS NOT NULL AND d.lease_until < $1 AND d.due_at <= $1
-  ORDER BY d.due_at, d.id LIMIT $8 FOR UPDATE OF d SKIP LOCKED),
+  ORDER BY d.due_at, d.id LIMIT $8),
 candidates AS (SELECT * FROM window_rows UNION ALL SELECT * FROM expired),
 ${PICK_AND_LEASE}`;
 
@@ -68,7 +77,7 @@ window_rows AS (
   SELECT r.* FROM open_hooks h CROSS JOIN LATERAL (
     SELECT d.id, d.hook_id, d.due_at FROM deliveries d
     WHERE d.hook_id = h.hook_id AND d.state = 'pending' AND d.lease_owner IS NULL AND d.due_at <= $1
-    ORDER BY d.due_at, d.id LIMIT greatest(h.share, 0) FOR UPDATE OF d SKIP LOCKED) r),
+    ORDER BY d.due_at, d.id LIMIT greatest(h.share, 0)) r),
 candidates AS (SELECT * FROM window_rows),
 ${PICK_AND_LEASE}`;
 

@@ -17,13 +17,14 @@ const types = {
 };
 
 /**
- * Queries with parameters run as named prepared statements, so PostgreSQL parses and plans each SQL
- * text once per connection instead of on every call. Rule: a name always stands for the same text, on
- * every connection.
+ * Queries given parameters (an empty list too) run as named prepared statements, so PostgreSQL parses
+ * and plans each SQL text once per connection instead of on every call; a query given none may hold
+ * several commands (migrations, DDL), which cannot be prepared. Rule: a name always stands for the same
+ * text, on every connection.
  */
 const statementNames = new Map<string, string>();
-function run<R extends pg.QueryResultRow>(on: pg.Pool | pg.PoolClient, sql: string, params: unknown[]): Promise<pg.QueryResult<R>> {
-  if (params.length === 0) return on.query<R>(sql); // may hold several commands (migrations), which cannot be prepared
+function run<R extends pg.QueryResultRow>(on: pg.Pool | pg.PoolClient, sql: string, params: unknown[] | undefined): Promise<pg.QueryResult<R>> {
+  if (params === undefined) return on.query<R>(sql);
   let name = statementNames.get(sql);
   if (!name) statementNames.set(sql, (name = `hookline_${statementNames.size + 1}`));
   return on.query<R>({ name, text: sql, values: params });
@@ -76,7 +77,7 @@ export class Db implements Queryable {
     return pool;
   }
 
-  async query<R extends pg.QueryResultRow = any>(sql: string, params: unknown[] = []): Promise<pg.QueryResult<R>> {
+  async query<R extends pg.QueryResultRow = any>(sql: string, params?: unknown[]): Promise<pg.QueryResult<R>> {
     return this.retrying((pool) => run<R>(pool, sql, params));
   }
 
@@ -93,7 +94,7 @@ export class Db implements Queryable {
       client.on('error', onError);
       try {
         await client.query('BEGIN');
-        const result = await work({ query: <R extends pg.QueryResultRow>(sql: string, params: unknown[] = []) => run<R>(client, sql, params) });
+        const result = await work({ query: <R extends pg.QueryResultRow>(sql: string, params?: unknown[]) => run<R>(client, sql, params) });
         await client.query('COMMIT');
         return result;
       } catch (err) {

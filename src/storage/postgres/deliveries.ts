@@ -127,6 +127,7 @@ export function postgresDeliveries(db: Db, queue: Db, channel: string): Omit<Del
         `SELECT least(
            (SELECT min(due_at) FROM deliveries WHERE state = 'pending' AND lease_owner IS NULL),
            (SELECT min(greatest(lease_until, due_at)) FROM deliveries WHERE state = 'pending' AND lease_owner IS NOT NULL)) AS next`,
+        [],
       );
       return rows[0]?.next ?? null;
     },

@@ -17,11 +17,14 @@ const MAX_BATCH = 256;
  * The events and their deliveries (the hooks chosen as domain fanOutReaches does: active, of these
  * owners, and subscribed to the event or to '*', or the one hook named; a contract test holds the two
  * equal). A guid twice in a batch is stored once; a guid stored already (a commit retried after its
- * connection was lost) stores nothing: those are answered by STORED_EVENT.
+ * connection was lost) stores nothing: those are answered by STORED_EVENT. The payloads come as one
+ * text, joined by U+001E (PAYLOAD_SEPARATOR), not as an array: an array's text form escapes every quote of
+ * every payload, and JSON text never holds a raw U+001E (JSON escapes every control character).
  */
 const INSERT_EVENTS = `
 WITH input AS (
-  SELECT DISTINCT ON (guid) * FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::bigint[], $6::text[], $7::text[],
+  SELECT DISTINCT ON (guid) * FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::bigint[],
+    CASE WHEN $6::text = '' THEN ARRAY[''] ELSE string_to_array($6::text, chr(30)) END, $7::text[],
     $8::bigint[], $9::bigint[], $10::text[]) WITH ORDINALITY
     AS i(guid, event, action, repository_id, organization_id, payload, created_at, due_at, hook_id, subscribed_to, k)
   ORDER BY guid, k),
@@ -101,7 +104,7 @@ export function groupCommitIngest(db: Db, wake: () => void) {
     const owners = batch.flatMap((p, i) => p.fanOut.owners.map((o) => ({ k: i + 1, ...o })));
     const { rows } = await db.query<{ id: number; guid: string; queued: number }>(INSERT_EVENTS, [
       column((p) => p.event.guid), column((p) => p.event.event), column((p) => p.event.action),
-      column((p) => p.event.repositoryId), column((p) => p.event.organizationId), column((p) => p.event.payload),
+      column((p) => p.event.repositoryId), column((p) => p.event.organizationId), joinPayloads(batch),
       column((p) => p.event.now), column((p) => p.dueAt),
       column((p) => ('hookId' in p.fanOut.to ? p.fanOut.to.hookId : null)),
       column((p) => ('subscribedTo' in p.fanOut.to ? p.fanOut.to.subscribedTo : null)),
@@ -115,4 +118,12 @@ export function groupCommitIngest(db: Db, wake: () => void) {
       waiting.push({ event, fanOut, dueAt, resolve, reject });
       next();
     });
+}
+
+const PAYLOAD_SEPARATOR = '\u001e';
+
+/** The batch's payloads as INSERT_EVENTS reads them; a payload that is not JSON text (holding the separator) is refused. */
+function joinPayloads(batch: Pending[]): string {
+  for (const p of batch) if (p.event.payload.includes(PAYLOAD_SEPARATOR)) throw new Error('an event payload must be JSON text (it holds a raw U+001E)');
+  return batch.map((p) => p.event.payload).join(PAYLOAD_SEPARATOR);
 }

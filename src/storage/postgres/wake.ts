@@ -13,7 +13,7 @@ export function coalescedNotify(db: Queryable, channel: string): () => void {
     sending = true;
     again = false;
     // A lost NOTIFY (database away) costs a polling interval at worst: workers poll as a backstop.
-    db.query(`SELECT pg_notify('${channel}', '')`)
+    db.query(`SELECT pg_notify('${channel}', '')`, [])
       .catch(() => undefined)
       .finally(() => {
         sending = false;
