@@ -242,14 +242,23 @@ for (const engine of engines) {
       }
     });
 
-    test('deleting a hook removes its queued deliveries', async () => {
+    test('deleting a hook removes its deliveries: logged, queued and in flight', async () => {
       const f = await fixture();
       try {
         await f.store.acceptEvent(event('g', f.repo.id), toPush(f.owner), 0);
+        await f.store.acceptEvent(event('g2', f.repo.id), toHook(f.owner, f.a.id), 0);
+        await f.store.acceptEvent(event('g3', f.repo.id), toHook(f.owner, f.a.id), 0);
         await f.store.acceptEvent(event('h', f.repo.id), toHook(f.owner, f.b.id), 0);
+        // a: one delivery logged, one in flight, one queued.
+        const leased = (await f.store.claimDue({ worker: 'w', now: 0, leaseUntil: 1000, limit: 2, perHook: 100 })).filter((c) => c.hook.id === f.a.id);
+        assert.equal(leased.length, 2);
+        assert.ok(await f.store.completeDelivery(leased[0].id, 'w', outcome(200)));
+        assert.equal((await f.store.listDeliveries({ hookId: f.a.id, limit: 10 })).length, 1);
         assert.equal(await f.store.deleteHook(f.owner, f.a.id), true);
         assert.equal(await f.store.deleteHook(f.owner, f.a.id), false);
-        const claimed = await f.store.claimDue({ worker: 'w', now: 0, leaseUntil: 1000, limit: 10, perHook: 100 });
+        assert.deepEqual(await f.store.listDeliveries({ hookId: f.a.id, limit: 10 }), [], 'its log');
+        // After the lease ran out, only b's rows are left to claim.
+        const claimed = await f.store.claimDue({ worker: 'w2', now: 2000, leaseUntil: 3000, limit: 10, perHook: 100 });
         assert.deepEqual(claimed.map((c) => c.hook.id), [f.b.id]);
       } finally {
         await f.close();

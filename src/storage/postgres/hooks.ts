@@ -72,7 +72,12 @@ export function postgresHooks(db: Db): HookStore {
     async deleteHook(owner, id) {
       return db.transaction(async (q) => {
         const { rowCount } = await q.query('DELETE FROM hooks WHERE owner_type = $1 AND owner_id = $2 AND id = $3', [owner.type, owner.id, id]);
-        if (rowCount) await q.query('DELETE FROM deliveries WHERE hook_id = $1', [id]);
+        // The log, the queued rows and the rows in flight, each through its own index.
+        if (rowCount) {
+          await q.query(`WITH logged AS (DELETE FROM deliveries WHERE hook_id = $1 AND state = 'done'),
+              queued AS (DELETE FROM deliveries WHERE hook_id = $1 AND state = 'pending' AND lease_owner IS NULL)
+            DELETE FROM deliveries WHERE hook_id = $1 AND state = 'pending' AND lease_owner IS NOT NULL`, [id]);
+        }
         return (rowCount ?? 0) > 0;
       });
     },

@@ -242,8 +242,9 @@ CREATE TABLE deliveries_done PARTITION OF deliveries FOR VALUES IN ('done') PART
 -- Completed rows of a day with no partition yet (a clock far off, days not made ahead) land here and are
 -- listed and pruned like any other; a day's partition made later takes its rows out of it.
 CREATE TABLE deliveries_default PARTITION OF deliveries_done DEFAULT;
--- Listing a hook's deliveries, keyset on (hook_id, id).
-CREATE INDEX deliveries_hook ON deliveries (hook_id, id);
+-- Listing a hook's deliveries, keyset on (hook_id, id). The log's only: the queue is read through its
+-- partial indexes below, and every index on it is written by every ingest, lease and completion.
+CREATE INDEX deliveries_hook ON deliveries_done (hook_id, id);
 -- Pruning keeps an event while a delivery of it is left.
 CREATE INDEX deliveries_event ON deliveries (event_id);
 -- The claim reads only queued rows (pending and not leased): rows in flight leave these two indexes when
@@ -258,8 +259,8 @@ CREATE INDEX deliveries_in_flight ON deliveries (hook_id, lease_until) WHERE sta
 CREATE INDEX deliveries_hook_delivered ON deliveries (hook_id, delivered_at, status_code) WHERE state = 'done';
 -- The site's rate by outcome reads completed deliveries by time from the index alone.
 CREATE INDEX deliveries_delivered ON deliveries (delivered_at, status_code) WHERE state = 'done';
--- Pruning deletes, row by row, what is left past retention outside the dropped days.
-CREATE INDEX deliveries_created ON deliveries (created_at);
+-- Pruning deletes, row by row, what is left past retention outside the dropped days (the log's only).
+CREATE INDEX deliveries_created ON deliveries_done (created_at);
 
 -- Health of hours that are over, counted once from deliveries_hook_delivered and kept (zeros included),
 -- so a page of hooks reads at most 24 rows per hook plus the deliveries of the last two hours.
