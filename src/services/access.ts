@@ -66,7 +66,7 @@ export class AccessService {
     }
     // The lookup is by a SHA-256 of the token, so timing reveals nothing about stored tokens. The token
     // and its user are read from the database every time: revocation and suspension apply at once.
-    const [found] = await Promise.all([this.store.findTokenByHash(hash), this.store.syncAccounts()]);
+    const found = await this.store.findTokenAndSyncAccounts(hash);
     if (!found) throw new Unauthorized('Bad credentials');
     if (found.user.suspendedAt !== null) throw new Forbidden('Sorry. Your account was suspended.');
     return { user: found.user, scopes: found.token.scopes, siteAdmin: found.user.siteAdmin && found.token.scopes.includes('site_admin') };

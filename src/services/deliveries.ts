@@ -40,6 +40,27 @@ function decodeCursor(raw: string): Cursor {
   throw new BadRequest('Invalid cursor');
 }
 
+interface ListingQuery {
+  perPage: number;
+  cursor: Cursor;
+  filter: Cursor & { status?: 'success' | 'failure'; redelivery?: boolean };
+}
+
+/** The list endpoint's query string, checked: page size, keyset cursor and GitHub's two filters. */
+function listingQuery(query: Record<string, string | undefined>): ListingQuery {
+  const perPage = Math.min(Math.max(Number.parseInt(query.per_page ?? '30', 10) || 30, 1), 100);
+  const cursor = query.cursor ? decodeCursor(query.cursor) : {};
+  const status = query.status;
+  if (status !== undefined && status !== 'success' && status !== 'failure') {
+    throw new InvalidRequest(`For 'status', "${status}" is not one of success, failure.`);
+  }
+  const redelivery = query.redelivery;
+  if (redelivery !== undefined && redelivery !== 'true' && redelivery !== 'false') {
+    throw new InvalidRequest(`For 'redelivery', "${redelivery}" is not a boolean.`);
+  }
+  return { perPage, cursor, filter: { ...cursor, status, redelivery: redelivery === undefined ? undefined : redelivery === 'true' } };
+}
+
 export class DeliveryService {
   constructor(
     private readonly store: Store,
@@ -49,21 +70,19 @@ export class DeliveryService {
   ) {}
 
   async list(scope: HookScope, hookId: number, query: Record<string, string | undefined>): Promise<DeliveryPage> {
-    await this.hooks.get(scope, hookId);
-    const perPage = Math.min(Math.max(Number.parseInt(query.per_page ?? '30', 10) || 30, 1), 100);
-    const cursor = query.cursor ? decodeCursor(query.cursor) : {};
-    const status = query.status;
-    if (status !== undefined && status !== 'success' && status !== 'failure') {
-      throw new InvalidRequest(`For 'status', "${status}" is not one of success, failure.`);
+    // The store checks that the hook is in scope in the read that lists it. Rule: a hook that is not
+    // answers 404 before anything about the query is judged.
+    let listing: ListingQuery;
+    try {
+      if (!Number.isSafeInteger(hookId)) throw new NotFound();
+      listing = listingQuery(query);
+    } catch (err) {
+      await this.hooks.get(scope, hookId);
+      throw err;
     }
-    const redelivery = query.redelivery;
-    if (redelivery !== undefined && redelivery !== 'true' && redelivery !== 'false') {
-      throw new InvalidRequest(`For 'redelivery', "${redelivery}" is not a boolean.`);
-    }
-    const rows = await this.store.listDeliveries({
-      hookId, limit: perPage + 1, ...cursor, status,
-      redelivery: redelivery === undefined ? undefined : redelivery === 'true',
-    });
+    const rows = await this.store.listDeliveries({ hookId, owner: scope.owner, limit: listing.perPage + 1, ...listing.filter });
+    if (rows === null) throw new NotFound();
+    const { perPage, cursor } = listing;
     // One extra row tells whether a page lies beyond in the direction walked.
     const more = rows.length > perPage;
     const walkingNewer = cursor.after !== undefined;

@@ -3,17 +3,21 @@
 //
 // Accounts change only through GHES user administration (suspend, unsuspend, delete), and each such
 // change moves a version in the database (storage/account-admin.ts) in its own transaction. Every
-// authenticated request starts with syncAccounts, which reads that version (one short query) and starts
-// the cache over when it moved, so no process serves an account or repository from before a change
-// committed before its request began. Misses are not kept, since another request or process may insert
-// the row next. A feature that changes accounts or repositories in any other way must move the version
-// in the same transaction.
+// authenticated request starts by reading that version (syncAccounts, or findTokenAndSyncAccounts in the
+// statement that finds its token) and starts the cache over when it moved, so no process serves an
+// account or repository from before a change committed before its request began. Misses are not kept,
+// since another request or process may insert the row next. A feature that changes accounts or
+// repositories in any other way must move the version in the same transaction.
 import type { Account, Repository } from '../domain/model.js';
 import { rememberBounded } from '../bounded-map.js';
-import type { AccountStore } from './store.js';
+import type { AccountStore, FoundToken } from './store.js';
 
-/** What an adapter provides: the account store without syncAccounts, and the version every change moves. */
-export type AccountRows = Omit<AccountStore, 'syncAccounts'> & { accountsVersion(): Promise<number> };
+/** What an adapter provides: the account store without its syncing calls, and the version every change moves. */
+export type AccountRows = Omit<AccountStore, 'syncAccounts' | 'findTokenAndSyncAccounts'> & {
+  accountsVersion(): Promise<number>;
+  /** The token with this hash and accountsVersion, read together (one statement where the database is remote). */
+  findTokenWithVersion(tokenHash: string): Promise<{ found: FoundToken | null; version: number }>;
+};
 
 /** Entries kept per map before it starts over (an account or a repository is a few hundred bytes). */
 const MAX_ENTRIES = 10_000;
@@ -45,15 +49,23 @@ export function withAccountCache(store: AccountRows): AccountStore {
     return kept;
   };
 
-  const { accountsVersion, ...rows } = store;
+  const sync = (current: number) => {
+    if (current === version) return;
+    version = current;
+    epoch++;
+    for (const map of [accountsByLogin, accountsById, reposByName, reposById]) map.clear();
+  };
+
+  const { accountsVersion, findTokenWithVersion, ...rows } = store;
   return {
     ...rows,
     async syncAccounts() {
-      const current = await accountsVersion();
-      if (current === version) return;
-      version = current;
-      epoch++;
-      for (const map of [accountsByLogin, accountsById, reposByName, reposById]) map.clear();
+      sync(await accountsVersion());
+    },
+    async findTokenAndSyncAccounts(hash) {
+      const { found, version: current } = await findTokenWithVersion(hash);
+      sync(current);
+      return found;
     },
     async findAccountByLogin(login) {
       const since = epoch;

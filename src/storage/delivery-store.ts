@@ -6,11 +6,14 @@ import type {
   AttemptFollowUp, ClaimedDelivery, DeliveryDetail, DeliveryOutcome, DeliverySummary, FanOut, NewEvent,
 } from '../domain/deliveries.js';
 import type { DeliveryStatusFilter } from '../domain/delivery-policy.js';
+import type { HookOwner } from '../domain/model.js';
 
 export type { ClaimedDelivery, DeliveryDetail, DeliveryOutcome, DeliverySummary, FanOut, NewEvent };
 
 export interface DeliveryQuery {
   hookId: number;
+  /** Whose hook it must be: another owner's hook, or none, lists as null. */
+  owner: HookOwner;
   limit: number;
   /** Keyset position: rows older than (`before`) or newer than (`after`) this delivery id. */
   before?: number;
@@ -93,7 +96,8 @@ export interface DeliveryStore {
    */
   listenForDue(listener: () => void): Promise<() => Promise<void>>;
 
-  listDeliveries(query: DeliveryQuery): Promise<DeliverySummary[]>;
+  /** A page of the hook's log, or null when the owner has no such hook (checked in the same read). */
+  listDeliveries(query: DeliveryQuery): Promise<DeliverySummary[] | null>;
   findDelivery(hookId: number, id: number): Promise<DeliveryDetail | null>;
   /** Deletes completed deliveries created before `before` and events no longer referenced. */
   pruneDeliveries(before: string): Promise<number>;

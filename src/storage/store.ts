@@ -51,6 +51,12 @@ export interface OwnedCounts {
 /** Checks a draft against the owner's other hooks inside the write transaction; throws to abort. */
 export type SiblingCheck = (siblings: HookRecord[]) => void;
 
+/** A token found by its hash, with the user it acts for. */
+export interface FoundToken {
+  token: TokenRecord;
+  user: Account;
+}
+
 export interface AccountStore {
   /** Stores `value` under `key` unless a value is there already; returns the value that is stored. */
   putSettingIfAbsent(key: string, value: string): Promise<string>;
@@ -62,7 +68,6 @@ export interface AccountStore {
   findAccountById(id: number): Promise<Readonly<Account> | null>;
 
   insertToken(token: { userId: number; tokenHash: string; scopes: string[]; note: string | null; now: string }): Promise<TokenRecord>;
-  findTokenByHash(tokenHash: string): Promise<{ token: TokenRecord; user: Account } | null>;
 
   setOrgMembership(orgId: number, userId: number, role: OrgRole): Promise<void>;
   findOrgRole(orgId: number, userId: number): Promise<OrgRole | null>;
@@ -78,6 +83,8 @@ export interface AccountStore {
    * found accounts are kept in memory (account-cache.ts). Called at the start of each authenticated request.
    */
   syncAccounts(): Promise<void>;
+  /** The token with this hash and its user; syncs as syncAccounts does, in the same read. */
+  findTokenAndSyncAccounts(tokenHash: string): Promise<FoundToken | null>;
   /**
    * Repositories the user owns, collaborates on, or that belong to an organization the user is a
    * member of, ordered by full name; `publicOnly` leaves private ones out.

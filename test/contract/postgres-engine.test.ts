@@ -1,9 +1,12 @@
-// What only the PostgreSQL adapter does: prepared statements that survive a newer process's migration,
-// and outcomes that PostgreSQL's text type could not hold as they were.
+// What only the PostgreSQL adapter does: prepared statements that survive a newer process's migration
+// and settle on a cached plan, and outcomes that PostgreSQL's text type could not hold as they were.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import pg from 'pg';
 import { openStore } from '../../src/storage/open.js';
+import { Db } from '../../src/storage/postgres/db.js';
+import { postgresDeliveries } from '../../src/storage/postgres/deliveries.js';
+import { SUMMARY_COLUMNS } from '../../src/storage/delivery-row.js';
 import { POSTGRES_URL, postgresSchema } from '../support/database.js';
 
 const skip = !POSTGRES_URL && 'HOOKLINE_TEST_POSTGRES_URL is not set';
@@ -141,6 +144,33 @@ test('concurrent accepts share statements (group commit), each answered for its 
     }
   } finally {
     proto.query = original;
+    await f.close();
+  }
+});
+
+test('listing a hook\'s deliveries settles on one cached plan instead of planning every page', { skip }, async () => {
+  const f = await fixture();
+  // One connection, so the statements listed are the ones the listing prepared.
+  const db = new Db({ connectionString: POSTGRES_URL, options: `-c search_path=${f.schema}`, max: 1 });
+  try {
+    await f.store.acceptEvent({ guid: 'g', event: 'push', action: null, repositoryId: f.repo.id, organizationId: null, payload: '{}', now: NOW },
+      { owners: [f.owner], to: { subscribedTo: 'push' } }, 0);
+    // Enough of a log that planning for a tenth of it (a bound LIMIT) costs more than a page.
+    await db.query(
+      `INSERT INTO deliveries (hook_id, event_id, guid, event, state, due_at, status, status_code, delivered_at, created_at)
+       SELECT $1, (SELECT min(id) FROM events), 'g' || x, 'push', 'done', 0, 'OK', 200, $2, $2 FROM generate_series(1, 5000) x`,
+      [f.hook.id, NOW],
+    );
+    await db.query('ANALYZE deliveries');
+    const deliveries = postgresDeliveries(db, db, 'unused');
+    for (let i = 0; i < 8; i++) assert.equal((await deliveries.listDeliveries({ hookId: f.hook.id, owner: f.owner, limit: 31 }))?.length, 31);
+    const { rows } = await db.query<{ generic_plans: number }>(
+      'SELECT generic_plans FROM pg_prepared_statements WHERE statement LIKE $1', [`%SELECT ${SUMMARY_COLUMNS} FROM deliveries %`],
+    );
+    assert.equal(rows.length, 1);
+    assert.ok(rows[0].generic_plans > 0, 'the listing is planned afresh on every call');
+  } finally {
+    await db.close();
     await f.close();
   }
 });

@@ -98,7 +98,7 @@ for (const engine of engines) {
           assert.ok(await f.store.completeDelivery(d.id, 'w', outcome(Number(d.guid.slice(1)))));
         }
         for (const status of ['success', 'failure'] as const) {
-          const listed = await f.store.listDeliveries({ hookId: f.a.id, limit: 100, status });
+          const listed = (await f.store.listDeliveries({ hookId: f.a.id, owner: f.owner, limit: 100, status }))!;
           assert.deepEqual(listed.map((d) => d.statusCode).sort((x, y) => x - y), codes.filter((c) => listedStatus(c) === status), status);
         }
       } finally {

@@ -125,14 +125,19 @@ for (const engine of engines) {
         for (let i = 0; i < 5; i++) await f.store.acceptEvent(event(`g${i}`, f.repo.id), toHook(f.owner, f.a.id), 0);
         const claimed = await f.store.claimDue({ worker: 'w', now: 0, leaseUntil: 1000, limit: 10, perHook: 100 });
         for (const [i, d] of claimed.entries()) await f.store.completeDelivery(d.id, 'w', outcome(i % 2 === 0 ? 200 : 500));
-        const all = await f.store.listDeliveries({ hookId: f.a.id, limit: 10 });
+        const all = (await f.store.listDeliveries({ hookId: f.a.id, owner: f.owner, limit: 10 }))!;
         assert.deepEqual(all.map((d) => d.guid), ['g4', 'g3', 'g2', 'g1', 'g0']);
-        const older = await f.store.listDeliveries({ hookId: f.a.id, limit: 2, before: all[1].id });
+        const older = (await f.store.listDeliveries({ hookId: f.a.id, owner: f.owner, limit: 2, before: all[1].id }))!;
         assert.deepEqual(older.map((d) => d.guid), ['g2', 'g1']);
-        const newer = await f.store.listDeliveries({ hookId: f.a.id, limit: 2, after: all[3].id });
+        const newer = (await f.store.listDeliveries({ hookId: f.a.id, owner: f.owner, limit: 2, after: all[3].id }))!;
         assert.deepEqual(newer.map((d) => d.guid), ['g3', 'g2']);
-        assert.equal((await f.store.listDeliveries({ hookId: f.a.id, limit: 10, status: 'failure' })).length, 2);
-        assert.equal((await f.store.listDeliveries({ hookId: f.a.id, limit: 10, status: 'success' })).length, 3);
+        assert.equal((await f.store.listDeliveries({ hookId: f.a.id, owner: f.owner, limit: 10, status: 'failure' }))!.length, 2);
+        assert.equal((await f.store.listDeliveries({ hookId: f.a.id, owner: f.owner, limit: 10, status: 'success' }))!.length, 3);
+        // Only the owner's hook lists; a hook with an empty log lists empty, another owner's or none as null.
+        assert.deepEqual(await f.store.listDeliveries({ hookId: f.b.id, owner: f.owner, limit: 10 }), []);
+        assert.equal(await f.store.listDeliveries({ hookId: f.a.id, owner: { type: 'organization', id: f.owner.id }, limit: 10 }), null);
+        assert.equal(await f.store.listDeliveries({ hookId: f.a.id, owner: { ...f.owner, id: f.owner.id + 1 }, limit: 10 }), null);
+        assert.equal(await f.store.listDeliveries({ hookId: 99_999, owner: f.owner, limit: 10 }), null);
         const again = await f.store.insertRedelivery(f.a.id, all[0].id, NOW, 0);
         assert.ok(again);
         assert.equal(await f.store.insertRedelivery(f.b.id, all[0].id, NOW, 0), null, 'only through its own hook');
@@ -140,7 +145,7 @@ for (const engine of engines) {
         assert.equal(re.guid, 'g4');
         assert.equal(re.redelivery, true);
         await f.store.completeDelivery(re.id, 'w', outcome(200));
-        assert.equal((await f.store.listDeliveries({ hookId: f.a.id, limit: 10, redelivery: true })).length, 1);
+        assert.equal((await f.store.listDeliveries({ hookId: f.a.id, owner: f.owner, limit: 10, redelivery: true }))!.length, 1);
         const detail = await f.store.findDelivery(f.a.id, all[0].id);
         assert.equal(detail?.payload, '{"n":"g4"}');
         assert.equal(await f.store.findDelivery(f.b.id, all[0].id), null);

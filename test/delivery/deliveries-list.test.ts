@@ -115,6 +115,17 @@ test('a garbage cursor is a 400; unknown filter values are a 422', async (t) => 
   assertError(await app.call('GET', `${hookUrl}/deliveries?redelivery=yes`, { token }), 422, /redelivery/);
 });
 
+test('a hook that is not there, or not in the path\'s repository, lists nothing: 404 whatever the query', async (t) => {
+  const { app, token, path, hookUrl, h } = await hookWithHistory(t, 2);
+  assert.equal((await app.call('POST', '/user/repos', { token, body: { name: 'other' } })).statusCode, 201);
+  const elsewhere = `${path.replace(/hello/, 'other')}/${h.id}`;
+  for (const url of [hookUrl.replace(/\d+$/, '999999'), hookUrl.replace(/\d+$/, '99999999999999999999'), elsewhere]) {
+    for (const query of ['', '?per_page=100', '?status=ok', '?redelivery=yes', '?cursor=garbage']) {
+      assertError(await app.call('GET', `${url}/deliveries${query}`, { token }), 404, 'Not Found');
+    }
+  }
+});
+
 test('status=success|failure and redelivery=true|false filter, and filters survive paging', async (t) => {
   const { app, token, hookUrl } = await hookWithHistory(t, 12);
   const all = await allDeliveries(app, token, hookUrl);

@@ -90,18 +90,21 @@ export function postgresAccounts(db: Db): AccountRows {
       );
       return { id: rows[0].id, userId: t.userId, scopes: t.scopes, note: t.note, createdAt: t.now };
     },
-    async findTokenByHash(hash) {
-      const { rows } = await db.query<{ id: number; user_id: number; scopes: string; note: string | null; created_at: string } & { a: AccountRow }>(
-        `SELECT t.id, t.user_id, t.scopes, t.note, t.created_at, row_to_json(a.*) AS a
-         FROM tokens t JOIN accounts a ON a.id = t.user_id WHERE t.token_hash = $1`,
+    async findTokenWithVersion(hash) {
+      // The version row always answers, so the version comes back with a token or without one.
+      const { rows } = await db.query<{ version: number; id: number | null; user_id: number; scopes: string; note: string | null; created_at: string } & { a: AccountRow }>(
+        `SELECT v.version, t.id, t.user_id, t.scopes, t.note, t.created_at, row_to_json(a.*) AS a
+         FROM account_versions v
+         LEFT JOIN (tokens t JOIN accounts a ON a.id = t.user_id) ON t.token_hash = $1
+         WHERE v.id = 1`,
         [hash],
       );
       const row = rows[0];
-      if (!row) return null;
-      return {
+      const found = row.id === null ? null : {
         token: { id: row.id, userId: row.user_id, scopes: JSON.parse(row.scopes), note: row.note, createdAt: row.created_at },
         user: toAccount(row.a),
       };
+      return { found, version: row.version };
     },
 
     async setOrgMembership(orgId, userId, role) {

@@ -146,13 +146,22 @@ export function postgresDeliveries(db: Db, queue: Db, channel: string): Omit<Del
       if (q.status === 'failure') where.push(`NOT (${listedAsSuccess})`);
       if (q.redelivery !== undefined) add('redelivery = ?', q.redelivery);
       const order = q.after !== undefined ? 'ASC' : 'DESC';
-      params.push(q.limit);
+      params.push(q.owner.type, q.owner.id);
+      // The LIMIT is written into the text, not bound: PostgreSQL costs a generic plan's `LIMIT $n` as
+      // a tenth of the rows, so it would plan every call afresh across all the log's partitions; with a
+      // literal limit the prepared statement settles on its generic plan (a page size is 1–101).
+      // The hook's row leads, so no row means no such hook, and one row of NULLs an empty log.
       const { rows } = await db.query<DeliveryRow>(
-        `SELECT ${SUMMARY_COLUMNS} FROM deliveries WHERE ${where.join(' AND ')} ORDER BY id ${order} LIMIT $${params.length}`,
+        `SELECT d.* FROM hooks h LEFT JOIN LATERAL (
+           SELECT ${SUMMARY_COLUMNS} FROM deliveries WHERE ${where.join(' AND ')} ORDER BY id ${order} LIMIT ${pageLimit(q.limit)}
+         ) d ON TRUE
+         WHERE h.id = $1 AND h.owner_type = $${params.length - 1} AND h.owner_id = $${params.length}`,
         params,
       );
-      if (order === 'ASC') rows.reverse();
-      return rows.map(toSummary);
+      if (rows.length === 0) return null;
+      const page = rows.filter((r) => r.id !== null);
+      if (order === 'ASC') page.reverse();
+      return page.map(toSummary);
     },
 
     async findDelivery(hookId, id) {
@@ -187,6 +196,12 @@ export function postgresDeliveries(db: Db, queue: Db, channel: string): Omit<Del
       });
     },
   };
+}
+
+/** A listing's row limit as SQL text: only a positive integer is ever written into a statement. */
+function pageLimit(limit: number): number {
+  if (!Number.isSafeInteger(limit) || limit < 1) throw new RangeError(`invalid page limit ${limit}`);
+  return limit;
 }
 
 const byId = (a: ClaimedDelivery, b: ClaimedDelivery): number => a.id - b.id;

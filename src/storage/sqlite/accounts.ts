@@ -4,7 +4,7 @@ import { statementCache } from './statements.js';
 import type { Account, OrgRole, RepoPermission, Repository } from '../../domain/model.js';
 import { ACCOUNTS_VERSION } from '../account-admin.js';
 import type { AccountRows } from '../account-cache.js';
-import { Conflict, type OwnedCounts } from '../store.js';
+import { Conflict, type FoundToken, type OwnedCounts } from '../store.js';
 
 interface AccountRow {
   id: number; login: string; type: 'User' | 'Organization'; email: string | null; name: string | null;
@@ -48,6 +48,19 @@ export function sqliteAccounts(db: Database): AccountRows {
     };
   };
 
+  const token = (hash: string): FoundToken | null => {
+    const row = prepare('SELECT * FROM tokens WHERE token_hash = ?').get(hash) as
+      | { id: number; user_id: number; scopes: string; note: string | null; created_at: string }
+      | undefined;
+    if (!row) return null;
+    const user = account(row.user_id);
+    if (!user) return null;
+    return {
+      token: { id: row.id, userId: row.user_id, scopes: JSON.parse(row.scopes), note: row.note, createdAt: row.created_at },
+      user,
+    };
+  };
+
   return {
     async accountsVersion() {
       return prepare(ACCOUNTS_VERSION).pluck().get() as number;
@@ -84,17 +97,8 @@ export function sqliteAccounts(db: Database): AccountRows {
         .run(t.userId, t.tokenHash, JSON.stringify(t.scopes), t.note, t.now);
       return { id: Number(info.lastInsertRowid), userId: t.userId, scopes: t.scopes, note: t.note, createdAt: t.now };
     },
-    async findTokenByHash(hash) {
-      const row = prepare('SELECT * FROM tokens WHERE token_hash = ?').get(hash) as
-        | { id: number; user_id: number; scopes: string; note: string | null; created_at: string }
-        | undefined;
-      if (!row) return null;
-      const user = account(row.user_id);
-      if (!user) return null;
-      return {
-        token: { id: row.id, userId: row.user_id, scopes: JSON.parse(row.scopes), note: row.note, createdAt: row.created_at },
-        user,
-      };
+    async findTokenWithVersion(hash) {
+      return { found: token(hash), version: prepare(ACCOUNTS_VERSION).pluck().get() as number };
     },
 
     async setOrgMembership(orgId, userId, role) {

@@ -19,6 +19,7 @@ interface Work {
 }
 
 export function sqliteDeliveries(db: Database, hooks: HookCache): DeliveryStore {
+  const hookOfOwner = db.prepare('SELECT 1 FROM hooks WHERE id = ? AND owner_type = ? AND owner_id = ?').pluck();
   const insertEvent = db.prepare(`INSERT INTO events (guid, event, action, repository_id, organization_id, payload, created_at)
                                   VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (guid) DO NOTHING`);
   const storedEvent = db.prepare(`SELECT e.id, (SELECT count(*) FROM deliveries d WHERE d.event_id = e.id AND d.redelivery = 0) AS deliveries
@@ -214,6 +215,7 @@ export function sqliteDeliveries(db: Database, hooks: HookCache): DeliveryStore 
     },
 
     async listDeliveries(q) {
+      if (hookOfOwner.get(q.hookId, q.owner.type, q.owner.id) === undefined) return null;
       const where = ['hook_id = @hookId', "state = 'done'"];
       if (q.before !== undefined) where.push('id < @before');
       if (q.after !== undefined) where.push('id > @after');
