@@ -1,7 +1,7 @@
 // The job handler both BullMQ baselines run: sign the body and POST it with undici, as a team would
 // write it by hand. The return value is kept with the completed job: the "delivery log" of such a system.
 import { Agent, request } from 'undici';
-import { dialTarget } from './compiled.js';
+import { dialTarget, requestTimeout } from './compiled.js';
 import { deliveryHeaders } from '../payload.js';
 
 /** One delivery job as the producer enqueues it. */
@@ -21,8 +21,9 @@ export const connection = {
 export const workerOptions = { connection, concurrency: Number(process.env.BENCH_CONCURRENCY ?? 64) };
 
 /**
- * BENCH_LEAN_SEND=1: send the way Hookline does (the agent with a pre-parsed origin and path) instead of
- * the idiomatic request(url), to show how much of the gap is the sending code alone.
+ * BENCH_LEAN_SEND=1: send the way Hookline does (the agent with a pre-parsed origin and path, its
+ * request timeout) instead of the idiomatic request(url) with AbortSignal.timeout(), to show how much of
+ * the gap is the sending code alone.
  */
 const lean = process.env.BENCH_LEAN_SEND === '1';
 const targets = new Map<string, { origin: string; path: string }>();
@@ -32,13 +33,17 @@ export async function deliverJob(job: { data: DeliveryJob }) {
   const body = Buffer.from(d.body, 'utf8');
   const started = performance.now();
   const headers = deliveryHeaders({ id: d.hookId, url: d.url, secret: d.secret }, d.guid, d.event, body);
-  const signal = AbortSignal.timeout(10_000);
-  const res = lean ? await leanRequest(d.url, body, headers, signal) : await request(d.url, {
-    method: 'POST', body, dispatcher: agent, signal, headers,
-  });
-  const text = await res.body.text();
-  if (res.statusCode < 200 || res.statusCode >= 300) throw new Error(`Invalid HTTP Response: ${res.statusCode}`);
-  return { status: res.statusCode, duration: (performance.now() - started) / 1000, response: text.slice(0, 1024) };
+  const timeout = lean ? requestTimeout(10_000) : null;
+  try {
+    const res = timeout ? await leanRequest(d.url, body, headers, timeout.signal) : await request(d.url, {
+      method: 'POST', body, dispatcher: agent, signal: AbortSignal.timeout(10_000), headers,
+    });
+    const text = await res.body.text();
+    if (res.statusCode < 200 || res.statusCode >= 300) throw new Error(`Invalid HTTP Response: ${res.statusCode}`);
+    return { status: res.statusCode, duration: (performance.now() - started) / 1000, response: text.slice(0, 1024) };
+  } finally {
+    timeout?.clear();
+  }
 }
 
 function leanRequest(url: string, body: Buffer, headers: Record<string, string>, signal: AbortSignal) {

@@ -1,11 +1,10 @@
 // The raw limit: the same payloads, headers and HMAC signatures POSTed straight from memory with undici
 // (keep-alive pool as Hookline's sender uses), the same number in flight, nothing persisted. It calls
-// undici the way Hookline does (the agent, with each URL's origin and path parsed once, and a
-// whole-request AbortSignal.timeout()), so it stays the limit rather than a slower way of sending the
-// same bytes.
+// undici the way Hookline does (the agent, with each URL's origin and path parsed once, and its
+// whole-request timeout), so it stays the limit rather than a slower way of sending the same bytes.
 import { randomUUID } from 'node:crypto';
 import { Agent } from 'undici';
-import { dialTarget } from './compiled.js';
+import { dialTarget, requestTimeout } from './compiled.js';
 import { deliveryHeaders, pushPayload, type BenchHook } from '../payload.js';
 import { announce, fail, serveRpc } from './rpc.js';
 
@@ -27,15 +26,18 @@ async function run(args: { hooks: BenchHook[]; events: number; concurrency: numb
       const target = targets[i % args.hooks.length];
       if (i % args.hooks.length === 0) guid = randomUUID();
       const body = bodies[e];
+      const timeout = requestTimeout(10_000);
       try {
         const res = await agent.request({
           origin: target.origin, path: target.path, method: 'POST', body, headers: deliveryHeaders(hook, guid, 'push', body),
-          signal: AbortSignal.timeout(10_000),
+          signal: timeout.signal,
         });
         await res.body.text();
         if (res.statusCode !== 200) failed++;
       } catch {
         failed++;
+      } finally {
+        timeout.clear();
       }
     }
   };

@@ -31,6 +31,16 @@ interface Target {
   refused: string | null;
 }
 
+/**
+ * A whole-request timeout: `signal` aborts with a TimeoutError after `ms`; `clear()` when the request
+ * ends, so a finished request holds no timer for the rest of its timeout (AbortSignal.timeout would).
+ */
+export function requestTimeout(ms: number): { signal: AbortSignal; clear(): void } {
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(new DOMException('The operation timed out', 'TimeoutError')), ms);
+  return { signal: controller.signal, clear: () => clearTimeout(timer) };
+}
+
 /** Where undici dials for a URL, as its request(url) would derive it (user-info and fragment dropped). */
 export function dialTarget(url: URL): { origin: string; path: string } {
   return { origin: url.origin, path: `${url.pathname}${url.search}` };
@@ -95,10 +105,8 @@ export function createSender(opts: { allowedHosts: AllowedHosts; timeoutMs: numb
   return {
     async send(req) {
       const started = performance.now();
-      // The whole request, answer included, is bounded by the timeout and ends as TIMED_OUT. The timer is
-      // cleared when the request ends, so finished requests hold no timer for the rest of the timeout.
-      const timeout = new AbortController();
-      const timer = setTimeout(() => timeout.abort(new DOMException('The operation timed out', 'TimeoutError')), opts.timeoutMs);
+      // The whole request, answer included, is bounded by the timeout and ends as TIMED_OUT.
+      const timeout = requestTimeout(opts.timeoutMs);
       try {
         // Literal IP addresses never go through DNS lookup, so they are judged here (once per URL).
         const target = targetOf(req.url);
@@ -126,7 +134,7 @@ export function createSender(opts: { allowedHosts: AllowedHosts; timeoutMs: numb
       } catch (err) {
         return { ...describeFailure(err), duration: secondsSince(started), responseHeaders: null, responseBody: null };
       } finally {
-        clearTimeout(timer);
+        timeout.clear();
       }
     },
     async close() {
