@@ -84,6 +84,26 @@ for (const engine of engines) {
       }
     });
 
+    test('within one window, rows past a hook\'s share or an owner\'s cap give way to a later owner\'s row', async () => {
+      const f = await twoOwners();
+      try {
+        // A claim of 3 reads a window of 12 rows: the user's 10, the organization's o0, the user's u5→a.
+        for (let i = 0; i < 5; i++) await f.store.acceptEvent(event(`u${i}`, f.repo.id), toPush(f.owner), 0);
+        await f.store.acceptEvent(event('o0', f.orgRepo.id), { owners: [f.repoOwner], to: { subscribedTo: 'push' } }, 0);
+        for (let i = 5; i < 8; i++) await f.store.acceptEvent(event(`u${i}`, f.repo.id), toPush(f.owner), 0);
+        const byHook = await f.store.claimDue(claim({ perHook: 1, limit: 3 }));
+        assert.deepEqual(byHook.map((x) => [x.guid, x.hook.id]), [['u0', f.a.id], ['u0', f.b.id], ['o0', f.c.id]]);
+        await f.store.releaseClaims('w');
+        const byOwner = await f.store.claimDue(claim({ perOwner: 1, limit: 3 }));
+        assert.deepEqual(byOwner.map((x) => [x.guid, x.hook.id]), [['u0', f.a.id], ['o0', f.c.id]]);
+        // A lease that ran out is claimable again, in due order with the queued rows: u0→a first.
+        const expired = await f.store.claimDue(claim({ perOwner: 1, limit: 3, now: 5000, leaseUntil: 9000, worker: 'w2' }));
+        assert.deepEqual(expired.map((x) => [x.guid, x.hook.id]), [['u0', f.a.id], ['o0', f.c.id]]);
+      } finally {
+        await f.close();
+      }
+    });
+
     test('a throttled hook holds one lease; its owner\'s other hooks keep their share', async () => {
       const f = await twoOwners();
       try {
