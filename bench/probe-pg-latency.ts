@@ -1,7 +1,7 @@
 // Diagnostic, not part of the bench: the latency scenario's load (1 000 events/s, one hook) on one
 // engine, with where-it-waits figures: pool waits and query round trips inside the child
 // (children/pg-timing.mjs), pg_stat_activity sampled every 10 ms, and CPU of the child and the backends.
-// `PROBE_PG=postgres://… npx tsx bench/probe-pg-latency.ts [postgres|sqlite] [seconds]`
+// `PROBE_PG=postgres://… [PROBE_RATE=events/s] npx tsx bench/probe-pg-latency.ts [postgres|sqlite] [seconds]`
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
@@ -18,7 +18,7 @@ const seconds = Number(process.argv[3] ?? 5);
 // recreates \`hookline_bench\`, which would cut off a bench running on a shared server.
 const PG = process.env.PROBE_PG;
 if (!PG) throw new Error('set PROBE_PG to a PostgreSQL server of your own, e.g. postgres://postgres@127.0.0.1:5499/test');
-const rate = 1000;
+const rate = Number(process.env.PROBE_RATE ?? 1000);
 const out = `/tmp/pgscale/timing-${engine}-${process.pid}.json`;
 buildCheckout(ROOT_DIR);
 const receiver = new Receiver();
