@@ -75,6 +75,9 @@ export class AppAccess {
     const nowS = Math.floor(now.getTime() / 1000);
     if (!Number.isInteger(claims.iat) || (claims.iat as number) > nowS + LEEWAY_S) throw new AppAuthFailed(401, JWT_BAD_IAT);
     if ((claims.exp as number) > nowS + MAX_LIFETIME_S + LEEWAY_S) throw new AppAuthFailed(401, JWT_TOO_LONG);
+    // What the App then looks up (repositories, its installations) is cached under the accounts
+    // version: read it, as every authenticated request does (storage/account-cache.ts).
+    await this.store.syncAccounts();
     return { app };
   }
 

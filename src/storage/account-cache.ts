@@ -1,15 +1,19 @@
-// Accounts and repositories as requests look them up, kept once found, so an ingested event does not
-// resolve its caller and repository with a query each.
+// Accounts, repositories and the App installations reaching them, as requests look them up, kept once
+// found, so an ingested event does not resolve its caller, its repository and the Apps it goes to with a
+// query each.
 //
 // Accounts change only through GHES user administration (suspend, unsuspend, delete), and each such
-// change moves a version in the database (storage/account-admin.ts) in its own transaction. Every
-// authenticated request starts by reading that version (syncAccounts, or findTokenAndSyncAccounts in the
-// statement that finds its token) and starts the cache over when it moved, so no process serves an
-// account or repository from before a change committed before its request began. Misses are not kept,
-// since another request or process may insert the row next. A feature that changes accounts or
-// repositories in any other way must move the version in the same transaction.
+// change moves a version in the database (storage/account-admin.ts) in its own transaction; so does
+// every change to an installation (created, suspended, unsuspended, deleted). Every authenticated
+// request starts by reading that version (syncAccounts, or findTokenAndSyncAccounts in the statement
+// that finds its token) and starts the cache over when it moved, so no process serves an account,
+// repository or installation from before a change committed before its request began. Missing accounts
+// and repositories are not kept, since another request or process may insert the row next. A feature
+// that changes accounts, repositories or installations in any other way must move the version in the
+// same transaction.
 import type { Account, Repository } from '../domain/model.js';
 import { rememberBounded } from '../bounded-map.js';
+import type { AppStore, InstallationRecord } from './app-store.js';
 import type { AccountStore, FoundToken } from './store.js';
 
 /** What an adapter provides: the account store without its syncing calls, and the version every change moves. */
@@ -22,8 +26,10 @@ export type AccountRows = Omit<AccountStore, 'syncAccounts' | 'findTokenAndSyncA
 /** Entries kept per map before it starts over (an account or a repository is a few hundred bytes). */
 const MAX_ENTRIES = 10_000;
 
-/** The adapter's account store, with found accounts and repositories answered from memory. */
-export function withAccountCache(store: AccountRows): AccountStore {
+type Reaching = Pick<AppStore, 'installationsReaching'>;
+
+/** The adapter's account store, with found accounts, repositories and reaching installations answered from memory. */
+export function withAccountCache(store: AccountRows, apps: Reaching): AccountStore & Reaching {
   let version: number | null = null;
   // Moves whenever the maps start over: a lookup that began before then does not keep what it read.
   let epoch = 0;
@@ -31,6 +37,7 @@ export function withAccountCache(store: AccountRows): AccountStore {
   const accountsById = new Map<number, Account>();
   const reposByName = new Map<string, Repository>();
   const reposById = new Map<number, Repository>();
+  const installationsByPlace = new Map<string, readonly InstallationRecord[]>();
 
   // Frozen, because every caller now shares the one object: a service that changed it would change
   // what the next request reads.
@@ -53,7 +60,7 @@ export function withAccountCache(store: AccountRows): AccountStore {
     if (current === version) return;
     version = current;
     epoch++;
-    for (const map of [accountsByLogin, accountsById, reposByName, reposById]) map.clear();
+    for (const map of [accountsByLogin, accountsById, reposByName, reposById, installationsByPlace]) map.clear();
   };
 
   const { accountsVersion, findTokenWithVersion, ...rows } = store;
@@ -82,6 +89,17 @@ export function withAccountCache(store: AccountRows): AccountStore {
     async findRepositoryById(id) {
       const since = epoch;
       return reposById.get(id) ?? keepRepository(await store.findRepositoryById(id), since);
+    },
+    // Kept even when empty (most accounts have no App installed): an installation is created only with
+    // the version moved, which starts every cache over.
+    async installationsReaching(accountId, repositoryId) {
+      const since = epoch;
+      const place = `${accountId}/${repositoryId ?? ''}`;
+      const kept = installationsByPlace.get(place);
+      if (kept) return [...kept];
+      const found = await apps.installationsReaching(accountId, repositoryId);
+      if (since === epoch) remember(installationsByPlace, place, Object.freeze(found.map((i) => Object.freeze({ ...i, repositoryIds: Object.freeze([...i.repositoryIds]) as number[] }))));
+      return [...(installationsByPlace.get(place) ?? found)];
     },
   };
 }

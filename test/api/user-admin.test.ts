@@ -146,3 +146,32 @@ test('DELETE /admin/users/{u}: an App installed on the user goes with them, and 
   assert.deepEqual((await asApp('/app/installations')).json(), []);
   assert.equal((await asApp('/app')).statusCode, 200);
 });
+
+test('another process on the same database sends events to an App installed, suspended or uninstalled after it last looked', async (t) => {
+  const [a, b] = await twoApps(t);
+  const token = await a.user('alice', ['repo']);
+  await a.repo(token, 'Hello');
+  const issue = { event: 'issues', action: 'opened', repository: 'alice/Hello', payload: {} };
+  const deliveriesVia = async (app: TestApp) => {
+    const res = await app.call('POST', '/hookline/events', { body: issue });
+    assert.equal(res.statusCode, 202, res.body);
+    return res.json().deliveries as number;
+  };
+  // b looks up the Apps installed on alice/Hello (none) and keeps what it found.
+  assert.equal(await deliveriesVia(b), 0);
+
+  const registered = await registerApp(a, 'https://receiver.example/hook');
+  const installation = await install(a, registered.slug, { account: 'alice' });
+  assert.equal(await deliveriesVia(b), 1, 'the installation made through a');
+  const asApp = async (app: TestApp, method: string, url: string) =>
+    app.call(method, url, { token: null, headers: { authorization: `Bearer ${await appJwt(registered.pem, registered.id, new Date())}` } });
+  assert.equal((await asApp(a, 'PUT', `/app/installations/${installation.id}/suspended`)).statusCode, 204);
+  assert.equal(await deliveriesVia(b), 0, 'suspended through a');
+  assert.equal((await asApp(a, 'DELETE', `/app/installations/${installation.id}/suspended`)).statusCode, 204);
+  assert.equal(await deliveriesVia(b), 1, 'unsuspended through a');
+  assert.equal((await asApp(b, 'GET', '/repos/alice/Hello/installation')).statusCode, 200);
+  assert.equal((await asApp(a, 'DELETE', `/app/installations/${installation.id}`)).statusCode, 204);
+  // The App itself, asking b first: b does not answer from what it saw before.
+  assert.equal((await asApp(b, 'GET', '/repos/alice/Hello/installation')).statusCode, 404, 'uninstalled through a');
+  assert.equal(await deliveriesVia(b), 0, 'uninstalled through a');
+});

@@ -1,6 +1,7 @@
 // GitHub Apps on PostgreSQL: registrations, installations (with their selected repositories) and tokens.
 import type { AppStore, InstallationRecord } from '../app-store.js';
 import { appParams, toApp, toInstallation, toToken, type AppRow, type InstallationRow, type TokenRow } from '../app-rows.js';
+import { BUMP_ACCOUNTS_VERSION } from '../account-admin.js';
 import { Conflict } from '../store.js';
 import type { Db, Queryable } from './db.js';
 
@@ -57,6 +58,7 @@ export function postgresApps(db: Db): AppStore {
               [id, i.repositoryIds],
             );
           }
+          await q.query(BUMP_ACCOUNTS_VERSION);
           return (await findInstallation(q, id))!;
         });
       } catch (err) {
@@ -65,7 +67,10 @@ export function postgresApps(db: Db): AppStore {
       }
     },
     async setInstallationSuspended(id, at, byId, now) {
-      await db.query('UPDATE app_installations SET suspended_at = $1, suspended_by = $2, updated_at = $3 WHERE id = $4', [at, byId, now, id]);
+      await db.transaction(async (q) => {
+        await q.query('UPDATE app_installations SET suspended_at = $1, suspended_by = $2, updated_at = $3 WHERE id = $4', [at, byId, now, id]);
+        await q.query(BUMP_ACCOUNTS_VERSION);
+      });
     },
     async findInstallation(id) {
       return findInstallation(db, id);
@@ -81,7 +86,10 @@ export function postgresApps(db: Db): AppStore {
     },
     async deleteInstallation(id) {
       // Tokens and selected repositories go with it (ON DELETE CASCADE).
-      return ((await db.query('DELETE FROM app_installations WHERE id = $1', [id])).rowCount ?? 0) > 0;
+      return db.transaction(async (q) => {
+        await q.query(BUMP_ACCOUNTS_VERSION);
+        return ((await q.query('DELETE FROM app_installations WHERE id = $1', [id])).rowCount ?? 0) > 0;
+      });
     },
     async installationsReaching(accountId, repositoryId) {
       const { rows } = await db.query<InstallationRow>(

@@ -66,18 +66,21 @@ export async function openPostgresStore(url: string): Promise<Store> {
 
   const channel = dueChannel(schema);
   const deliveries = postgresDeliveries(db, queue, channel);
+  const apps = postgresApps(db);
+  const accounts = withAccountCache(postgresAccounts(db), apps);
   return {
     capabilities: { multiProcess: true },
     migrate,
     close: async () => {
       await Promise.all([db.close(), queue.close()]);
     },
-    ...withAccountCache(postgresAccounts(db)),
+    ...accounts,
     ...postgresAccountAdmin(db),
     ...postgresHooks(db),
     ...deliveries,
     ...postgresDashboard(db),
-    ...postgresApps(db),
+    ...apps,
+    installationsReaching: accounts.installationsReaching, // the cached lookup, not the adapter's
     ...postgresWorkers(queue, channel),
     listenForDue: (listener) => listen(connectionString, options, channel, listener),
   };

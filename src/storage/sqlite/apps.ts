@@ -3,6 +3,7 @@ import type { Database } from 'better-sqlite3';
 import { statementCache } from './statements.js';
 import type { AppStore, InstallationRecord } from '../app-store.js';
 import { appParams, toApp, toInstallation, toToken, type AppRow, type InstallationRow, type TokenRow } from '../app-rows.js';
+import { BUMP_ACCOUNTS_VERSION } from '../account-admin.js';
 import { Conflict } from '../store.js';
 
 function isUniqueViolation(err: unknown): boolean {
@@ -49,6 +50,7 @@ export function sqliteApps(db: Database): AppStore {
           const id = Number(info.lastInsertRowid);
           const add = prepare('INSERT INTO app_installation_repositories (installation_id, repository_id) VALUES (?, ?)');
           for (const repoId of new Set(i.repositoryIds)) add.run(id, repoId);
+          prepare(BUMP_ACCOUNTS_VERSION).run();
           return findInstallation(id)!;
         } catch (err) {
           if (isUniqueViolation(err)) throw new Conflict('already installed');
@@ -57,7 +59,10 @@ export function sqliteApps(db: Database): AppStore {
       }).immediate();
     },
     async setInstallationSuspended(id, at, byId, now) {
-      prepare('UPDATE app_installations SET suspended_at = ?, suspended_by = ?, updated_at = ? WHERE id = ?').run(at, byId, now, id);
+      db.transaction(() => {
+        prepare('UPDATE app_installations SET suspended_at = ?, suspended_by = ?, updated_at = ? WHERE id = ?').run(at, byId, now, id);
+        prepare(BUMP_ACCOUNTS_VERSION).run();
+      }).immediate();
     },
     async findInstallation(id) {
       return findInstallation(id);
@@ -70,7 +75,10 @@ export function sqliteApps(db: Database): AppStore {
     },
     async deleteInstallation(id) {
       // Tokens and selected repositories go with it (ON DELETE CASCADE; foreign keys are on).
-      return prepare('DELETE FROM app_installations WHERE id = ?').run(id).changes > 0;
+      return db.transaction(() => {
+        prepare(BUMP_ACCOUNTS_VERSION).run();
+        return prepare('DELETE FROM app_installations WHERE id = ?').run(id).changes > 0;
+      }).immediate();
     },
     async installationsReaching(accountId, repositoryId) {
       const rows = prepare(`SELECT i.* FROM app_installations i WHERE i.account_id = ?

@@ -53,6 +53,8 @@ export function openSqliteStore(url: string): Store {
     ? null
     : new Checkpointer(path, (message) => process.emitWarning(`SQLite checkpoint thread: ${message}`));
 
+  const apps = sqliteApps(db);
+  const accounts = withAccountCache(sqliteAccounts(db), apps);
   return {
     capabilities: { multiProcess: false },
     migrate: async () => migrate(),
@@ -60,12 +62,13 @@ export function openSqliteStore(url: string): Store {
       await checkpointer?.stop();
       db.close();
     },
-    ...withAccountCache(sqliteAccounts(db)),
+    ...accounts,
     ...sqliteAccountAdmin(db, hookCache),
     ...sqliteHooks(db, hookCache),
     ...sqliteDeliveries(db, hookCache),
     ...sqliteDashboard(db),
-    ...sqliteApps(db),
+    ...apps,
+    installationsReaching: accounts.installationsReaching, // the cached lookup, not the adapter's
     ...sqliteWorkers(db),
   };
 }
