@@ -166,9 +166,9 @@ export class DeliveryWorker {
         }
       }
       if (!this.running) break;
-      // Claim again at once after a claim that got rows: more may be due, or hooks just reached their cap
-      // and the next claim looks past them.
-      if (claimed.length > 0) continue;
+      // Claim again at once after a full batch: more may be due. A shorter one took everything claimable
+      // (a claim reads past hooks and owners at their cap itself), so wait to be woken.
+      if (claimed.length > 0 && claimed.length >= free) continue;
       if (this.woken) continue;
       const next = free > 0 ? await this.untilNextDue(pollMs) : pollMs;
       // Rows due now that a claim returns none of belong to hooks at their in-flight cap: only a finished
