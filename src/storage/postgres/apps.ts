@@ -86,9 +86,11 @@ export function postgresApps(db: Db): AppStore {
     },
     async deleteInstallation(id) {
       // Tokens and selected repositories go with it (ON DELETE CASCADE).
+      // The installation's row first, the version last, as every writer does: two never wait on each other's lock.
       return db.transaction(async (q) => {
+        const deleted = ((await q.query('DELETE FROM app_installations WHERE id = $1', [id])).rowCount ?? 0) > 0;
         await q.query(BUMP_ACCOUNTS_VERSION);
-        return ((await q.query('DELETE FROM app_installations WHERE id = $1', [id])).rowCount ?? 0) > 0;
+        return deleted;
       });
     },
     async installationsReaching(accountId, repositoryId) {

@@ -76,8 +76,9 @@ export function sqliteApps(db: Database): AppStore {
     async deleteInstallation(id) {
       // Tokens and selected repositories go with it (ON DELETE CASCADE; foreign keys are on).
       return db.transaction(() => {
+        const deleted = prepare('DELETE FROM app_installations WHERE id = ?').run(id).changes > 0;
         prepare(BUMP_ACCOUNTS_VERSION).run();
-        return prepare('DELETE FROM app_installations WHERE id = ?').run(id).changes > 0;
+        return deleted;
       }).immediate();
     },
     async installationsReaching(accountId, repositoryId) {
