@@ -98,8 +98,9 @@ export function withAccountCache(store: AccountRows, apps: Reaching): AccountSto
       const kept = installationsByPlace.get(place);
       if (kept) return [...kept];
       const found = await apps.installationsReaching(accountId, repositoryId);
-      if (since === epoch) remember(installationsByPlace, place, Object.freeze(found.map((i) => Object.freeze({ ...i, repositoryIds: Object.freeze([...i.repositoryIds]) as number[] }))));
-      return [...(installationsByPlace.get(place) ?? found)];
+      for (const i of found) Object.freeze(Object.freeze(i).repositoryIds); // shared by every later caller
+      if (since === epoch) remember(installationsByPlace, place, found);
+      return [...found];
     },
   };
 }
